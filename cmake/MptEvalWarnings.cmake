@@ -1,0 +1,16 @@
+# mpteval_target_defaults(<target>): warnings every project target is built with.
+function(mpteval_target_defaults target)
+  target_compile_options(${target} PRIVATE
+    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wno-unused-parameter>)
+  if(MPTEVAL_WERROR)
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
+  endif()
+endfunction()
+
+# mpteval_use_torch(<target> [PUBLIC|PRIVATE]): link libtorch and mark its headers as system
+# headers, so that -Wall -Wextra report our code, not libtorch's.
+function(mpteval_use_torch target scope)
+  target_link_libraries(${target} ${scope} ${TORCH_LIBRARIES})
+  target_include_directories(${target} SYSTEM ${scope} ${TORCH_INCLUDE_DIRS})
+  target_compile_options(${target} ${scope} $<$<COMPILE_LANGUAGE:CXX>:${TORCH_CXX_FLAGS}>)
+endfunction()

@@ -1,0 +1,52 @@
+#include "harness/cli/command.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/error.h"
+#include "harness/cli/subcommands.h"
+
+namespace mpt::cli {
+
+// The one table of subcommands. Keep summaries short: `mpt-eval <cmd> --help` has the details.
+static const Command kCommands[] = {
+    {"run", "evaluate a checkpoint on ICL tasks and HumanEval; results go to the store", attach_unavailable},
+    {"prompts", "print the exact prompt pieces a task gives the model", attach_unavailable},
+    {"tokenize", "encode text to GPT-NeoX token ids, or decode ids to text", attach_unavailable},
+    {"init", "write a random-weight MPT checkpoint (tests, demos, benchmarks)", attach_unavailable},
+    {"logits", "print a checkpoint's logits for given token ids as JSON", attach_unavailable},
+    {"generate", "generate tokens from a checkpoint", attach_unavailable},
+    {"score-samples", "run HumanEval completions in the sandbox and report pass@k", attach_unavailable},
+    {"report", "render stored results as CSV, Markdown, HTML or JSON", attach_unavailable},
+    {"compare", "compare two runs task by task, with paired significance tests", attach_unavailable},
+    {"check", "CI regression check of a candidate run against a baseline", attach_unavailable},
+    {"launch", "start N local ranks of a command (like torchrun --standalone)", attach_unavailable},
+    {"watch", "evaluate each new checkpoint a trainer writes to a directory", attach_unavailable},
+    {"bench", "benchmark the model on a standard synthetic workload", attach_unavailable},
+};
+
+std::span<const Command> commands() { return kCommands; }
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+Action attach_unavailable(CLI::App& app) {
+  app.allow_extras();
+  app.fallthrough(false);
+  app.footer("This subcommand is declared but not implemented in this build yet.");
+  std::string name = app.get_name();
+  return [name]() -> int {
+    throw Error(ErrorKind::Runtime, "'mpt-eval " + name + "' is not available yet in this build");
+  };
+}
+
+}  // namespace mpt::cli

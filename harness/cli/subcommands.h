@@ -1,0 +1,7 @@
+// attach functions of the implemented subcommands, one per cmd_<name>.cpp (see command.h).
+#pragma once
+
+#include "harness/cli/command.h"
+
+namespace mpt::cli {
+}  // namespace mpt::cli

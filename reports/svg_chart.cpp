@@ -14,9 +14,10 @@ constexpr double kWidth = 280, kHeight = 170;
 constexpr double kLeft = 34, kRight = 8, kTop = 22, kBottom = 22;
 constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
 
-// The y-axis top: the next multiple of 10 points above `max_fraction` (at least 10 points).
+// The y-axis top: the next multiple of 10 points strictly above `max_fraction` (headroom for the
+// value labels), at most 100 points for fractions.
 double axis_top(double max_fraction) {
-  double points = std::max(10.0, std::ceil(max_fraction * 100.0 / 10.0) * 10.0);
+  double points = (std::floor(max_fraction * 100.0 / 10.0) + 1.0) * 10.0;
   return std::min(points, max_fraction > 1.0 ? points : 100.0) / 100.0;
 }
 

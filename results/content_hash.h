@@ -9,6 +9,7 @@
 // Each file's sha256 is memoised in the store's file_hashes table, keyed by absolute path and
 // checked against (size, mtime_ns, ctime_ns, inode): a multi-GB checkpoint is read once, and any
 // rewrite of a file (even one that restores its mtime, since ctime cannot be set) re-hashes it.
+// Files that need reading are hashed in parallel (one thread per file, up to the core count).
 #pragma once
 
 #include <cstdint>

@@ -52,14 +52,19 @@ ResponseCache::ResponseCache(Store& store, ModelIdentity model, bool enabled)
 
 std::optional<nlohmann::json> ResponseCache::get(const std::string& key) {
   if (!enabled_) return std::nullopt;
-  Statement st = store_.db().prepare("SELECT response FROM response_cache WHERE key = ? AND model_identity = ?");
+  if (!lookup_)
+    lookup_.emplace(store_.db().prepare("SELECT response FROM response_cache WHERE key = ? AND model_identity = ?"));
+  Statement& st = *lookup_;
+  st.reset();
   st.bind(1, key).bind(2, model_string_);
   if (!st.step()) {
     ++misses_;
     return std::nullopt;
   }
   ++hits_;
-  return nlohmann::json::parse(st.get_text(0));
+  nlohmann::json response = nlohmann::json::parse(st.get_text(0));
+  st.reset();  // releases the read snapshot, so a long-lived cache does not pin the WAL
+  return response;
 }
 
 void ResponseCache::put(const std::string& key, const std::string& kind, const nlohmann::json& response) {

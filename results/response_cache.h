@@ -54,6 +54,7 @@ struct CacheEntry {
   nlohmann::json response;
 };
 
+// Keeps a prepared lookup statement on the store's connection: the Store must outlive the cache.
 class ResponseCache {
  public:
   ResponseCache(Store& store, ModelIdentity model, bool enabled = true);
@@ -73,6 +74,7 @@ class ResponseCache {
 
  private:
   Store& store_;
+  std::optional<Statement> lookup_;  // prepared on first get()
   ModelIdentity model_;
   std::string model_string_;
   bool enabled_;

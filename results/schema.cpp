@@ -101,7 +101,6 @@ CREATE TABLE response_cache (
   response       TEXT NOT NULL,
   created_at     TEXT NOT NULL
 ) WITHOUT ROWID;
-CREATE INDEX response_cache_by_model ON response_cache(model_identity);
 
 CREATE TABLE file_hashes (
   path      TEXT PRIMARY KEY,

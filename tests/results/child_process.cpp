@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 namespace mpt::test {
 namespace {
@@ -32,6 +34,7 @@ Child spawn(const std::vector<std::string>& argv) {
   c.pid = fork();
   if (c.pid < 0) throw std::runtime_error("fork failed");
   if (c.pid == 0) {
+    setpgid(0, 0);
     dup2(out_fd, 1);
     dup2(err_fd, 2);
     std::vector<char*> args;
@@ -47,8 +50,27 @@ Child spawn(const std::vector<std::string>& argv) {
 }
 
 ChildResult wait_for(const Child& c) {
+  bool timed_out = false;
+  return wait_for(c, -1.0, &timed_out);
+}
+
+ChildResult wait_for(const Child& c, double timeout_s, bool* timed_out) {
   int status = 0;
-  waitpid(c.pid, &status, 0);
+  *timed_out = false;
+  if (timeout_s < 0) {
+    waitpid(c.pid, &status, 0);
+  } else {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::duration<double>(timeout_s);
+    while (waitpid(c.pid, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        *timed_out = true;
+        kill(-c.pid, SIGKILL);
+        waitpid(c.pid, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
   ChildResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   r.out = slurp(c.out_path);

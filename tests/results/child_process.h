@@ -18,10 +18,12 @@ struct ChildResult {
   std::string out, err;
 };
 
-// Runs `argv[0]` with the arguments (no shell).
+// Runs `argv[0]` with the arguments (no shell), in its own process group.
 Child spawn(const std::vector<std::string>& argv);
 ChildResult wait_for(const Child& c);
-// SIGKILL, then reaps it.
+// Waits at most `timeout_s`; then SIGKILLs the child's process group. `timed_out` tells which.
+ChildResult wait_for(const Child& c, double timeout_s, bool* timed_out);
+// SIGKILL (the child only, as a crash would), then reaps it.
 ChildResult kill9(const Child& c);
 
 }  // namespace mpt::test

@@ -23,11 +23,14 @@ TaskVerdict judge(const TaskComparison& c, const CheckOptions& o) {
   double drop = (*c.value_a - *c.value_b) * 100.0;
   double alpha = o.compare.alpha;
   bool significant = !c.p_value || *c.p_value < alpha;
-  std::string test = c.p_value ? fmt::format("p = {} {} {}", format_p(c.p_value), significant ? "<" : ">=", alpha)
-                               : "no test possible";
+  std::string p_text = format_p(c.p_value);
+  std::string p = p_text[0] == '<' ? "p " + p_text.substr(0, 1) + " " + p_text.substr(1) : "p = " + p_text;
+  std::string test = !c.p_value   ? std::string("no test possible")
+                     : significant ? fmt::format("{}, below alpha {}", p, alpha)
+                                   : fmt::format("{}, not below alpha {}", p, alpha);
   if (drop > o.max_drop_points && significant) {
     v.verdict = Verdict::Regression;
-    v.reason = fmt::format("dropped {:.1f} points (more than {}; {})", drop, o.max_drop_points, test);
+    v.reason = fmt::format("dropped {:.1f} points (more than the allowed {}; {})", drop, o.max_drop_points, test);
   } else if (drop > o.max_drop_points) {
     v.reason = fmt::format("dropped {:.1f} points, not significant ({})", drop, test);
   } else {

@@ -71,7 +71,7 @@ struct TaskInfo {
 // for accuracy, the fraction of passing samples for pass@1); compare and check pair these.
 struct ExampleRecord {
   int64_t example_index = 0;  // position in the task's data file (0-based)
-  std::string prompt_hash;    // sha256 of the prompt/request content
+  std::string prompt_hash;    // sha256 of the prompt/request content: model-independent, so equal across runs
   double score = 0.0;
   nlohmann::json response = nlohmann::json::object();  // what the model answered (logprobs, text, ...)
   nlohmann::json metrics = nlohmann::json::object();   // every per-example metric

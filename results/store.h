@@ -6,8 +6,8 @@
 //
 //   Store store = Store::open(db_path);                         // creates or migrates the file
 //   RunSpec spec{...};
-//   spec.model_hash = hash_checkpoint(store, checkpoint_dir).hash;
-//   spec.tokenizer_hash = hash_tokenizer(store, tokenizer_path);
+//   spec.model_hash = hash_checkpoint(store, checkpoint_dir).hash;      // content_hash.h, memoised
+//   spec.tokenizer_hash = hash_tokenizer(store, tokenizer_path).hash;
 //   RunStart run = resume_id ? store.resume_run(*resume_id, spec)  // --resume RUN_ID
 //                            : store.start_run(spec);              // resumes a matching unfinished run
 //   try {
@@ -24,7 +24,10 @@
 //     store.finish_run(run.run_id);
 //   } catch (const std::exception& e) { store.fail_run(run.run_id, e.what()); throw; }
 //
-//   Response cache around the model: ResponseCache cache(store); cache.get(key) / cache.put(...).
+//   Response cache around the model (response_cache.h), before the loop:
+//     ResponseCache cache(store, {spec.model_hash, spec.dtype, spec.device_class}, /*enabled=*/!no_cache);
+//   and per request: key = cache.key(request); cache.get(key), else compute and cache.put_batch(...)
+//   (put a batch's cache entries before recording its examples, so a crash in between loses nothing).
 //
 // Aggregates must be computed from load_examples(), not only from what this process evaluated:
 // that is what makes a resumed run's metrics identical to an uninterrupted one. Other ranks of a

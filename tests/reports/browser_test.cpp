@@ -3,6 +3,7 @@
 // screenshot (the bars' colours are on screen, so the SVG charts were drawn). The screenshot is
 // kept as a test artifact: <build>/test-artifacts/browser_report.png.
 // Skipped, with a message, when Chromium is not installed ($MPTEVAL_CHROMIUM overrides the path).
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -66,7 +67,7 @@ TEST(Browser, HtmlReportRendersInHeadlessChromium) {
   {
     results::Store store = results::Store::open(db);
     for (int k = 0; k < 3; ++k)
-      test::add_run(store, {"mpt-test", 1000 * (k + 1), "h" + std::to_string(k),
+      test::add_run(store, {"mpt-test", 1000 * (k + 1), fmt::format("h{}", k),
                             {{"arc_easy/0-shot", test::scores_with(200, 50 + 10 * k)},
                              {"lambada/0-shot", test::scores_with(200, 80 + 20 * k)},
                              {"piqa/0-shot", test::scores_with(100, 60 + 5 * k)}},
@@ -76,7 +77,7 @@ TEST(Browser, HtmlReportRendersInHeadlessChromium) {
   std::string html = artifacts + "/browser_report.html";
   auto report = test::run_mpt_eval({"report", "--db", db, "--format", "html", "--out", html});
   ASSERT_EQ(report.exit_code, 0) << report.err;
-  std::string url = "file://" + fs::absolute(html).string();
+  std::string url = fmt::format("file://{}", fs::absolute(html).string());
 
   // 1. The DOM after the script ran, opened sorted by the first run's column, descending.
   test::ChildResult dom = chromium({"--dump-dom"}, url + "#sort=tasks-table:2:desc");

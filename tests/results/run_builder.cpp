@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <stdexcept>
 
 #include "results/records.h"
@@ -53,8 +54,28 @@ std::vector<double> scores_with(int n, int correct) {
   return s;
 }
 
+namespace {
+
+// One root per test process, removed at exit unless MPTEVAL_KEEP_TEST_FILES is set.
+const std::string& temp_root() {
+  // Never destroyed: the exit handler below runs after static destructors would have.
+  static const std::string& root = *new std::string([] {
+    std::string tmpl = "/tmp/mpteval_test_XXXXXX";
+    if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+    if (!std::getenv("MPTEVAL_KEEP_TEST_FILES"))
+      std::atexit([] {
+        std::error_code ec;
+        std::filesystem::remove_all(temp_root(), ec);
+      });
+    return tmpl;
+  }());
+  return root;
+}
+
+}  // namespace
+
 std::string temp_dir(const std::string& prefix) {
-  std::string tmpl = "/tmp/" + prefix + "_XXXXXX";
+  std::string tmpl = temp_root() + "/" + prefix + "_XXXXXX";
   if (!mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
   return tmpl;
 }

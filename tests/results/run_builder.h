@@ -37,7 +37,8 @@ int64_t add_run(results::Store& store, const RunData& run);
 // Scores with `correct` ones among `n`, spread evenly (deterministic).
 std::vector<double> scores_with(int n, int correct);
 
-// A fresh temporary directory (removed by the caller or left for inspection under /tmp).
+// A fresh temporary directory under this test process's root in /tmp, which is removed when the
+// process exits (set MPTEVAL_KEEP_TEST_FILES=1 to keep it for inspection).
 std::string temp_dir(const std::string& prefix);
 
 }  // namespace mpt::test

@@ -7,6 +7,7 @@
 //   store_writer --db F [--model-seed S] [--tasks T] [--examples N] [--batch B] [--delay-us D]
 //                [--label L] [--resume RUN_ID]
 // Prints the final metrics as one JSON line on stdout; exit 0, or 1 with the error on stderr.
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -120,7 +121,8 @@ int main(int argc, char** argv) {
         }
         int gold = static_cast<int>(i % 4);
         double correct = response["choice"].get<int>() == gold ? 1.0 : 0.0;
-        batch.push_back({i, key, correct, response, {{"accuracy", correct}}});
+        std::string prompt_hash = sha256_hex(fmt::format("task {} example {}", t, i));
+        batch.push_back({i, prompt_hash, correct, response, {{"accuracy", correct}}});
         if (static_cast<int>(batch.size()) >= a.batch) flush();
       }
       flush();

@@ -1,5 +1,10 @@
 // The Unicode normalizers a tokenizer.json may name ("NFC", "NFD", "NFKC", "NFKD", or a "Sequence"
-// of them), applied with utf8proc. GPT-NeoX uses NFC.
+// of them), as Hugging Face tokenizers applies them. GPT-NeoX uses NFC.
+//
+// HF's normalizer follows Unicode 9.0 (see hf_unicode_tables.h): marks and decompositions added
+// later are left alone, exactly as there. The algorithm is UAX #15's (full decomposition, canonical
+// ordering, canonical composition) with decomposition mappings, class values and composites from
+// utf8proc, restricted to what HF knows. Linear time up to the sort of each run of combining marks.
 #pragma once
 
 #include <string>

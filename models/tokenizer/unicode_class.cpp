@@ -2,33 +2,25 @@
 
 #include <utf8proc.h>
 
-#include <array>
+#include <vector>
+
+#include "models/tokenizer/hf_unicode_tables.h"
 
 namespace mpt::tok {
+
 namespace {
 
 CharClass classify_slow(char32_t cp) {
-  if ((cp >= 0x09 && cp <= 0x0D) || cp == 0x85) return CharClass::Space;
-  switch (utf8proc_category(static_cast<utf8proc_int32_t>(cp))) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO: return CharClass::Letter;
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO: return CharClass::Number;
-    case UTF8PROC_CATEGORY_ZS:
-    case UTF8PROC_CATEGORY_ZL:
-    case UTF8PROC_CATEGORY_ZP: return CharClass::Space;
-    default: return CharClass::Other;
-  }
+  if (hf::contains(hf::letter_ranges(), cp)) return CharClass::Letter;
+  if (hf::contains(hf::number_ranges(), cp)) return CharClass::Number;
+  if (hf::contains(hf::space_ranges(), cp)) return CharClass::Space;
+  return CharClass::Other;
 }
 
-// The first 64K code points cover nearly all text; a table avoids utf8proc's two-level lookup.
-const std::array<CharClass, 0x10000>& bmp_table() {
+// The first 64K code points cover nearly all text; a table spares the binary searches.
+const std::vector<CharClass>& bmp_table() {
   static const auto table = [] {
-    std::array<CharClass, 0x10000> t{};
+    std::vector<CharClass> t(0x10000);
     for (char32_t cp = 0; cp < 0x10000; ++cp) t[cp] = classify_slow(cp);
     return t;
   }();

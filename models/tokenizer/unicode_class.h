@@ -1,9 +1,8 @@
-// Unicode character classes as the regex engines behind Hugging Face tokenizers see them, with the
-// categories from utf8proc (Unicode 15):
-//   Letter  \p{L}  = Lu Ll Lt Lm Lo
+// Unicode character classes as the regex engines behind Hugging Face tokenizers see them:
+//   Letter  \p{L}  = Lu Ll Lt Lm Lo   (Unicode 16.0, as HF's Oniguruma; hf_unicode_tables.h)
 //   Number  \p{N}  = Nd Nl No
 //   Space   \s     = U+0009..U+000D, U+0085 and Zs Zl Zp (Oniguruma's \s, which is also exactly
-//                    Rust regex's \s = White_Space in Unicode 15)
+//                    Rust regex's \s = White_Space)
 //   Other          everything else (punctuation, symbols, marks, controls, unassigned)
 #pragma once
 

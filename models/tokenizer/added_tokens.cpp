@@ -54,13 +54,27 @@ void AddedTokenMatcher::add(std::string_view pattern, const AddedToken& token) {
     }
     node = c;
   }
-  starts_[static_cast<uint8_t>(pattern[0])] = true;
+  auto first = static_cast<uint8_t>(pattern[0]);
+  starts_[first] = true;
+  if (pattern.size() == 1) {
+    for (size_t second = 0; second < 256; ++second) starts2_.set(first << 8 | second);
+  } else {
+    starts2_.set(first << 8 | static_cast<uint8_t>(pattern[1]));
+  }
   if (nodes_[node].token >= 0) {
     tokens_[nodes_[node].token] = token;  // the same pattern twice: the later declaration wins
   } else {
     nodes_[node].token = static_cast<int32_t>(tokens_.size());
     tokens_.push_back(token);
   }
+}
+
+// A cheap filter before the trie walk: most positions (a space before a word) fail on two bytes.
+bool AddedTokenMatcher::could_start_at(std::string_view text, size_t pos) const {
+  auto first = static_cast<uint8_t>(text[pos]);
+  if (!starts_[first]) return false;
+  if (pos + 1 == text.size()) return true;
+  return starts2_[first << 8 | static_cast<uint8_t>(text[pos + 1])];
 }
 
 int32_t AddedTokenMatcher::child(int32_t node, uint8_t byte) const {
@@ -90,7 +104,7 @@ void AddedTokenMatcher::split(std::string_view text, std::vector<Segment>& out) 
     if (emitted < end) out.push_back({static_cast<uint32_t>(emitted), static_cast<uint32_t>(end), -1});
   };
   while (pos < text.size()) {
-    if (!starts_[static_cast<uint8_t>(text[pos])]) {
+    if (!could_start_at(text, pos)) {
       ++pos;
       continue;
     }

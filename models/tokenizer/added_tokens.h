@@ -10,6 +10,8 @@
 // Cost: O(text length × longest added token), linear for a given tokenizer.
 #pragma once
 
+#include <array>
+#include <bitset>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -57,7 +59,10 @@ class AddedTokenMatcher {
 
   std::vector<Node> nodes_{Node{}};
   std::vector<AddedToken> tokens_;
-  bool starts_[256] = {};  // bytes that begin some pattern
+  bool could_start_at(std::string_view text, size_t pos) const;
+
+  std::array<bool, 256> starts_{};  // first bytes of patterns
+  std::bitset<65536> starts2_;      // first two bytes of patterns (any second byte for 1-byte ones)
 };
 
 }  // namespace mpt::tok

@@ -41,7 +41,7 @@ struct BpeOptions {
   bool fuse_unk = false;
   bool byte_fallback = false;
   bool ignore_merges = false;
-  size_t cache_capacity = 1 << 16;  // words; 0 disables the cache
+  size_t cache_capacity = 1 << 17;  // cache slots (half of them usable); 0 disables the cache
 };
 
 class BpeModel {

@@ -1,15 +1,18 @@
 // A bounded, thread-safe cache from a pre-token's bytes to its BPE token ids.
 //
-// Sharded by hash: each shard has its own mutex and holds at most capacity/shards entries; a full
-// shard is emptied before the next insert (cheap, bounded, and a word that matters comes back at
-// once). Words of kMaxWordBytes or more are not cached.
+// Sharded by hash (each shard with its own mutex). A shard is an open-addressing table of small
+// slots (hash, place in the arena, lengths) over one byte arena holding each word and its ids, so a
+// lookup costs one slot probe and one arena read, and nothing is allocated per entry. A shard that
+// is half full, or whose arena is full, is emptied before the next insert: bounded memory (about
+// 16 + 64 bytes per slot), and a word that matters comes back at once. Words of kMaxWordBytes or
+// more, or with more than kMaxIds ids, are not cached.
 #pragma once
 
-#include <array>
+#include <cstdint>
+#include <memory>
 #include <mutex>
-#include <string>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "tasks/requests.h"
 
@@ -18,6 +21,8 @@ namespace mpt::tok {
 class WordCache {
  public:
   static constexpr size_t kMaxWordBytes = 256;
+  static constexpr size_t kMaxIds = 64;
+  // `capacity`: total slots (rounded to a power of two per shard); 0 disables the cache.
   explicit WordCache(size_t capacity);
 
   // Appends the cached ids of `word` to `out` and returns true, or returns false on a miss.
@@ -25,20 +30,30 @@ class WordCache {
   // Remembers `ids` (the whole encoding of `word`).
   void insert(std::string_view word, const TokenId* ids, size_t n) const;
 
+  // The 64-bit hash the cache uses (never 0).
+  static uint64_t hash(std::string_view word);
+
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  struct Slot {
+    uint64_t hash = 0;  // 0: empty
+    uint32_t offset = 0;
+    uint16_t word_len = 0;
+    uint16_t n_ids = 0;
   };
   struct Shard {
     std::mutex mutex;
-    std::unordered_map<std::string, Tokens, Hash, std::equal_to<>> map;
+    std::vector<Slot> slots;
+    std::vector<char> arena;
+    size_t used = 0;
   };
   static constexpr size_t kShards = 64;
-  Shard& shard_of(std::string_view word, size_t& hash) const;
+  Shard& shard_of(uint64_t h) const { return shards_[h >> 58]; }
+  // The slot holding `word`, or the empty slot where it would go.
+  Slot& find(Shard& shard, uint64_t h, std::string_view word) const;
 
-  size_t per_shard_;
-  mutable std::array<Shard, kShards> shards_;
+  size_t slots_per_shard_ = 0;
+  size_t arena_per_shard_ = 0;
+  std::unique_ptr<Shard[]> shards_;
 };
 
 }  // namespace mpt::tok

@@ -4,4 +4,7 @@
 #include "harness/cli/command.h"
 
 namespace mpt::cli {
+
+Action attach_tokenize(CLI::App& app);  // cmd_tokenize.cpp
+
 }  // namespace mpt::cli

@@ -29,9 +29,13 @@ TEST(TokenizeCli, EncodesTextArgument) {
 }
 
 // The way the held-back parity strings are checked: --tokenizer FILE --text STR, one call each.
-TEST(TokenizeCli, EveryParityCaseThroughTextArgument) {
+// Ten parity cases: spaces, tabs and newlines, code, Unicode, contractions, the empty string,
+// specials, CRLF (the library tests check all of them; each call here costs a process start).
+TEST(TokenizeCli, ParityCasesThroughTextArgument) {
   std::string path = std::string(MPTEVAL_TEST_FIXTURES) + "/tokenizer/neox_parity.json";
-  for (const auto& c : parse_json(read_file(path), path)) {
+  nlohmann::json cases = parse_json(read_file(path), path);
+  for (size_t i : {1, 2, 3, 4, 5, 7, 8, 11, 14, 17}) {
+    const auto& c = cases.at(i);
     std::string text = c.at("text");
     auto r = run_mpt_eval({"tokenize", "--tokenizer", neox_file(), "--text", text});
     EXPECT_EQ(r.exit_code, 0) << r.err;

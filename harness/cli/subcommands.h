@@ -4,4 +4,7 @@
 #include "harness/cli/command.h"
 
 namespace mpt::cli {
+
+Action attach_score_samples(CLI::App& app);  // cmd_score_samples.cpp
+
 }  // namespace mpt::cli

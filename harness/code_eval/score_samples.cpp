@@ -38,7 +38,7 @@ std::vector<Sample> read_samples(const std::string& path, const std::vector<code
     std::string completion = require_string(obj, "completion", where);
     auto it = by_id.find(task_id);
     if (it == by_id.end())
-      throw input_error("unknown task_id '" + quote_excerpt(task_id) + "'", where, "a task_id of " + problems_path,
+      throw input_error("unknown task_id " + quote_excerpt(task_id), where, "a task_id of " + problems_path,
                         "no such problem");
     samples.push_back(Sample{obj, it->second, code::postprocess_completion(postprocess, completion)});
   });

@@ -261,7 +261,7 @@ class Zygote:
             "stdout": bytes(streams[out_r][:keep]).decode("utf-8", "replace"),
             "stderr": bytes(streams[err_r][:keep]).decode("utf-8", "replace"),
             "stdout_bytes": totals[out_r], "stderr_bytes": totals[err_r],
-            "report": bytes(streams[rep_r][:KEEP_REPORT]).decode("utf-8", "replace"),
+            "report": bytes(streams[rep_r]).decode("utf-8", "replace"),
         }
 
     def read_stream(self, fd, streams, totals, open_fds, poller):
@@ -274,11 +274,16 @@ class Zygote:
             poller.unregister(fd)
             return False
         buf = streams[fd]
-        limit = KEEP_REPORT if fd not in totals else self.cfg["keep_output_bytes"]
-        if len(buf) < limit:
-            buf += data[:limit - len(buf)]
-        if fd in totals:
+        if fd in totals:   # stdout, stderr: the first bytes, and a count
+            limit = self.cfg["keep_output_bytes"]
+            if len(buf) < limit:
+                buf += data[:limit - len(buf)]
             totals[fd] += len(data)
+        else:              # the report: its first line (set-up done) and its last KEEP_REPORT bytes
+            buf += data
+            if len(buf) > 2 * KEEP_REPORT:
+                del buf[2:len(buf) - KEEP_REPORT]
+                buf[2:2] = b"\n"
         return True
 
     def accept_done(self, pid, seq):
@@ -330,7 +335,7 @@ def report_failure(e):
         name, text = type(e).__name__, str(e)
     except BaseException:
         name, text = "Exception", "(unprintable exception)"
-    os.write(3, ("F%s\t%s\n" % (name, text)).encode("utf-8", "replace")[:KEEP_REPORT])
+    os.write(3, ("\nF%s\t%s\n" % (name, text)).encode("utf-8", "replace")[:KEEP_REPORT])
 
 
 def arm(main_frame):
@@ -346,7 +351,7 @@ def arm(main_frame):
                         "ctypes.cdata", "ctypes.cdata/buffer"))
 
     def veto(event):
-        write(3, b"T" + event.encode("utf-8", "replace")[:200] + b"\n")
+        write(3, b"\nT" + event.encode("utf-8", "replace")[:200] + b"\n")
         exit_(EXIT_TAMPER)
 
     def hook(event, args):

@@ -39,7 +39,7 @@ CodeProblem parse_problem(const json& obj, const std::string& where) {
   p.canonical_solution = require_string(obj, "canonical_solution", where);
   p.entry_point = require_string(obj, "entry_point", where);
   if (!is_identifier(p.entry_point))
-    throw input_error("invalid entry_point", where, "a Python identifier", "'" + quote_excerpt(p.entry_point) + "'");
+    throw input_error("invalid entry_point", where, "a Python identifier", quote_excerpt(p.entry_point));
   bool foundry = obj.contains("test_inputs") || obj.contains("test_outputs");
   // OpenAI's lines always have a test; LLM Foundry's may rely on test_inputs/test_outputs alone.
   p.test = foundry && !obj.contains("test") ? "" : require_string(obj, "test", where);

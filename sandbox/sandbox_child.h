@@ -33,7 +33,8 @@ struct MountStep {
 
 struct ChildPlan {
   bool isolate = true;              // false: --unsafe-no-sandbox (no mounts, no filter)
-  int release_fd = -1;              // the child waits for one byte (uid/gid maps are written)
+  int release_fd = -1;              // the child waits for one byte (uid/gid maps are written); the
+                                    // parent keeps the pipe open afterwards, as a sign of life
   int error_fd = -1;                // O_CLOEXEC pipe for ChildFailure
   const MountStep* steps = nullptr;  // builds the new root under `stage`
   size_t step_count = 0;

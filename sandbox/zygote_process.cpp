@@ -134,7 +134,8 @@ ZygoteProcess::ZygoteProcess(const SandboxSetup& setup, int worker_index) : setu
       if (cgroup_.empty()) MPT_LOG(Warn, "sandbox worker {} runs without cgroup limits: {}", worker_index, why);
     }
     if (write(release.w, "g", 1) != 1) throw runtime_error("cannot start the sandbox", "release", "", std::strerror(errno));
-    close_fd(release.w);
+    alive_fd_ = release.w;  // held open while this object lives: the child checks it after arming PDEATHSIG
+    release.w = -1;
     // The failure pipe closes at exec (O_CLOEXEC); a ChildFailure arrives instead when a step failed.
     ChildFailure f{};
     pollfd p{failure.r, POLLIN, 0};
@@ -194,7 +195,7 @@ void ZygoteProcess::kill_and_reap() {
     }
     pid_ = -1;
   }
-  for (int* fd : {&pidfd_, &request_fd_, &response_fd_, &stderr_fd_}) close_fd(*fd);
+  for (int* fd : {&pidfd_, &request_fd_, &response_fd_, &stderr_fd_, &alive_fd_}) close_fd(*fd);
   CgroupParent::remove_worker(cgroup_);
   cgroup_.clear();
 }

@@ -41,6 +41,7 @@ class ZygoteProcess {
   pid_t pid_ = -1;
   int pidfd_ = -1;
   int request_fd_ = -1, response_fd_ = -1, stderr_fd_ = -1;
+  int alive_fd_ = -1;  // the release pipe's write end, open for the zygote's whole life
   std::string cgroup_;
 };
 

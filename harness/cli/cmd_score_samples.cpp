@@ -47,7 +47,7 @@ Action attach_score_samples(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   app.add_option("--workers", o.sandbox.workers, "programs run concurrently; 0 = one per core")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--memory-limit", cli->memory_mb, "address-space limit per program, MiB")->check(CLI::PositiveNumber);
+  app.add_option("--memory-limit", cli->memory_mb, "address-space limit of each process of a program, MiB")->check(CLI::PositiveNumber);
   app.add_option("--interpreter", o.sandbox.interpreter, "Python interpreter for the programs (an absolute path)");
   app.add_option("--postprocess", cli->postprocess,
                  "cut completions first: " + code::postprocess_names() + " (see docs/sandbox.md)");

@@ -118,6 +118,7 @@ class Zygote:
 
     def run(self, req):
         self.drain_listener()
+        zygote_pid = os.getpid()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         rep_r, rep_w = os.pipe()
@@ -137,7 +138,7 @@ class Zygote:
         else:
             pid = os.fork()
         if pid == 0:
-            self.child(req, sync_r, out_w, err_w, rep_w)  # never returns
+            self.child(req, sync_r, out_w, err_w, rep_w, zygote_pid)  # never returns
         for fd in (out_w, err_w, rep_w, sync_r):
             os.close(fd)
         try:
@@ -152,7 +153,7 @@ class Zygote:
 
     # ---- the program process (runs in the child; never returns) ----
 
-    def child(self, req, sync_r, out_w, err_w, rep_w):
+    def child(self, req, sync_r, out_w, err_w, rep_w, zygote_pid):
         cfg = self.cfg
         try:
             if os.read(sync_r, 1) != b"g":
@@ -174,7 +175,6 @@ class Zygote:
                 if os.getuid() == 0:
                     os.chown(workdir, cfg["uid"], cfg["gid"])
                 os.setsid()
-                check_os(libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "parent-death signal")
             os.chdir(workdir)
             if self.isolate or os.getuid() == 0:
                 os.setgroups([])
@@ -182,8 +182,16 @@ class Zygote:
                 os.setresuid(cfg["uid"], cfg["uid"], cfg["uid"])
                 header = (ctypes.c_uint32 * 2)(0x20080522, 0)    # _LINUX_CAPABILITY_VERSION_3, this process
                 check_os(libc.capset(header, (ctypes.c_uint32 * 6)()), "capset")   # no capability left
-            for name, value in cfg["rlimits"].items():
-                resource.setrlimit(getattr(resource, name), tuple(value))
+            if not self.isolate:   # (with isolation the program dies with the zygote's pid namespace)
+                # Armed after the id change, which clears it; then make sure the zygote is still there.
+                check_os(libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "parent-death signal")
+                if os.getppid() != zygote_pid:
+                    os._exit(EXIT_SETUP)
+            for name, (soft, hard) in cfg["rlimits"].items():   # only ever lowered
+                which = resource.__dict__[name]
+                current = resource.getrlimit(which)[1]
+                hard = hard if current == resource.RLIM_INFINITY else min(hard, current)
+                resource.setrlimit(which, (min(soft, hard), hard))
             null = os.open("/dev/null", os.O_RDONLY)
             for src, dst in ((null, 0), (out_w, 1), (err_w, 2), (rep_w, 3)):
                 os.dup2(src, dst)

@@ -1,6 +1,8 @@
 // The pool end to end: isolation probe, what a program sees, the callback API, canonical
 // HumanEval solutions, and recovery from a sandbox that dies (an infrastructure error, retried).
 #include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -102,6 +104,35 @@ TEST(Execution, ADeadSandboxIsAnInfrastructureErrorRetriedOnAFreshOne) {
   EXPECT_TRUE(r.passed()) << r.result;
   EXPECT_EQ(r.attempts, 2);
   EXPECT_EQ(pool.stats().retried, 1);
+}
+
+TEST(Execution, SandboxesDieWithTheHarness) {
+  sandbox::Config config = test_config(30.0);
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t harness = fork();
+  if (harness == 0) {  // a harness that gets killed while its programs run
+    sandbox::SandboxPool pool(config);
+    for (int i = 0; i < 2; ++i)
+      pool.submit(program("import os, time\nos.fork()\ntime.sleep(60)\n"), [](sandbox::ExecutionResult) {});
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    (void)!write(ready[1], "r", 1);
+    std::this_thread::sleep_for(std::chrono::seconds(60));
+    _exit(0);
+  }
+  char c;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  EXPECT_GE(processes_of_uid(config.host_id_base + 1).size(), 2u);  // programs and their children run
+  kill(harness, SIGKILL);
+  waitpid(harness, nullptr, 0);
+  size_t left = 1;
+  for (int i = 0; i < 100 && left; ++i) {  // the kernel tears the namespaces down asynchronously
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    left = processes_of_uid(config.host_id_base).size() + processes_of_uid(config.host_id_base + 1).size();
+  }
+  EXPECT_EQ(left, 0u);
+  close(ready[0]);
+  close(ready[1]);
 }
 
 TEST(Execution, AProgramThatNeverDefinesTheEntryPointFailsLikeHumanEval) {

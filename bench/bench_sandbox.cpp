@@ -5,7 +5,9 @@
 // Prints medians over N repetitions (default 5):
 //   * the 164 canonical HumanEval solutions with W workers (default: one per core), pool warm,
 //     and cold (pool start included), with programs/s;
-//   * a per-program breakdown: a trivial program through the isolated sandbox and through the
+//   * where one program's time goes (the zygote's phases: clone, id maps, set-up, program, drain,
+//     and the harness <-> zygote round trip);
+//   * a per-program comparison: a trivial program through the isolated sandbox and through the
 //     unsafe one (same zygote, no namespaces/seccomp) on one worker, the zygote's start, and, for
 //     comparison, what a fresh interpreter per program would cost (python3 -I -S -B, with and
 //     without `import typing`, and inside bwrap when it is installed).
@@ -22,11 +24,14 @@
 #include <cstring>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "common/paths.h"
 #include "sandbox/sandbox_pool.h"
+#include "sandbox/sandbox_setup.h"
+#include "sandbox/zygote_process.h"
 #include "tasks/code/code_problem.h"
 #include "tasks/code/program_assembly.h"
 
@@ -127,7 +132,28 @@ int main(int argc, char** argv) {
   std::printf("HumanEval canonical, %d workers: median %.3f s warm (%.1f programs/s), %.3f s including pool start\n",
               pool.workers(), warm, 164 / warm, cold);
 
-  // 2. Per program, one worker: isolated vs unsafe, and the zygote start.
+  // 2. Where one program's time goes: a zygote driven directly, one trivial program at a time.
+  {
+    sandbox::SandboxSetup setup(config);
+    sandbox::ZygoteProcess zygote(setup, 0);
+    std::map<std::string, std::vector<double>> phases;
+    std::vector<double> round_trip;
+    for (int i = 0; i < 100; ++i) {
+      auto t0 = Clock::now();
+      sandbox::ZygoteResponse r = zygote.run(trivial, i);
+      round_trip.push_back(seconds_since(t0) * 1000);
+      double sum = 0;
+      for (const auto& [name, s] : r.phases) phases[name].push_back(s * 1000), sum += s * 1000;
+      phases["harness<->zygote"].push_back(round_trip.back() - sum);
+    }
+    std::printf("one program, median ms over 100 (1 worker): round trip %.2f =", median(round_trip));
+    for (const char* name : {"clone", "maps", "setup", "program", "drain", "harness<->zygote"})
+      std::printf(" %s %.2f", name, median(phases[name]));
+    std::printf("\n  (clone: fork of the zygote with 6 new namespaces; maps: id maps + release; setup: tmpfs /tmp,\n"
+                "   /proc hidden, ids, rlimits, fds, no_new_privs, seccomp; program: compile, run, check, marker, exit)\n");
+  }
+
+  // 3. Per program, one worker: isolated vs unsafe, and the zygote start.
   sandbox::Config one = config;
   one.workers = 1;
   double start = time_median(repeat, [&] { sandbox::SandboxPool p(one); });
@@ -141,7 +167,7 @@ int main(int argc, char** argv) {
               "isolation costs %.2f ms\n", iso_ms, bare_ms, iso_ms - bare_ms);
   std::printf("pool start (1 worker: probe + zygote + preload): %.3f s\n", start);
 
-  // 3. The alternative: a fresh interpreter per program.
+  // 4. The alternative: a fresh interpreter per program.
   const std::string py = config.interpreter;
   std::printf("fresh interpreter per program: %.2f ms (-I -S -B -c pass), %.2f ms (with import typing), "
               "%.2f ms (-c pass, with site)\n",

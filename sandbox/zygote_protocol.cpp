@@ -110,6 +110,8 @@ ZygoteResponse decode_response(const std::string& body) {
     r.stdout_text = j.at("stdout").get<std::string>();
     r.stderr_text = j.at("stderr").get<std::string>();
     r.wall_seconds = j.at("wall").get<double>();
+    json phases = j.value("phases", json::object());
+    for (const auto& [name, seconds] : phases.items()) r.phases[name] = seconds.get<double>();
   } catch (const json::exception& e) {
     throw runtime_error("malformed zygote response", "", "a response object", e.what());
   }

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "sandbox/program.h"
@@ -28,6 +29,9 @@ struct ZygoteResponse {
   RunFacts facts;
   std::string stdout_text, stderr_text;
   double wall_seconds = 0.0;
+  // Seconds spent in each phase, as the zygote measured them: "clone", "maps" (writing the id maps),
+  // "setup" (the program process's own set-up), "program" (set-up done to exit), "drain".
+  std::map<std::string, double> phases;
 };
 
 // Throws mpt::Error (Runtime) when the body is not a well-formed response.

@@ -117,6 +117,7 @@ class Zygote:
                 return
 
     def run(self, req):
+        started = time.monotonic()
         self.drain_listener()
         zygote_pid = os.getpid()
         out_r, out_w = os.pipe()
@@ -139,6 +140,7 @@ class Zygote:
             pid = os.fork()
         if pid == 0:
             self.child(req, sync_r, out_w, err_w, rep_w, zygote_pid)  # never returns
+        cloned = time.monotonic()
         for fd in (out_w, err_w, rep_w, sync_r):
             os.close(fd)
         try:
@@ -149,7 +151,10 @@ class Zygote:
             os.write(sync_w, b"g")
         finally:
             os.close(sync_w)
-        return self.supervise(req, pid, out_r, err_r, rep_r)
+        released = time.monotonic()
+        response = self.supervise(req, pid, out_r, err_r, rep_r)
+        response["phases"].update(clone=cloned - started, maps=released - cloned)
+        return response
 
     # ---- the program process (runs in the child; never returns) ----
 
@@ -158,6 +163,7 @@ class Zygote:
         try:
             if os.read(sync_r, 1) != b"g":
                 os._exit(EXIT_SETUP)
+            setup_start = time.monotonic()
             libc = _K["libc"]
             if self.isolate:
                 tmp_opts = "size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d" % (
@@ -206,7 +212,8 @@ class Zygote:
                 globals().pop(name, None)
             _K.clear()
             del libc
-            os.write(3, b"R\n")   # setup finished: from here on, any outcome is the program's
+            # Set-up finished: from here on, any outcome is the program's. "P": how long set-up took.
+            os.write(3, b"R\nP%.6f\n" % (time.monotonic() - setup_start))
         except BaseException as e:
             try:
                 os.write(rep_w, ("S%s: %s\n" % (type(e).__name__, e)).encode("utf-8", "replace")[:KEEP_REPORT])
@@ -228,6 +235,7 @@ class Zygote:
         cfg = self.cfg
         t0 = time.monotonic()
         deadline = t0 + req["timeout"]
+        exited = None
         pidfd = os.pidfd_open(pid)
         streams = {out_r: bytearray(), err_r: bytearray(), rep_r: bytearray()}
         totals = {out_r: 0, err_r: 0}
@@ -248,6 +256,7 @@ class Zygote:
             for fd, _ in poller.poll(wait_ms):
                 if fd == pidfd:
                     status = os.waitpid(pid, 0)[1]
+                    exited = time.monotonic()
                 elif fd == self.listener.fileno():
                     done = self.accept_done(pid, req["seq"]) or done
                 elif fd in open_fds:
@@ -264,7 +273,13 @@ class Zygote:
         if not self.isolate:
             self.remove_tree(os.path.join(cfg["unsafe_workdir"], "p%d" % pid))
         keep = cfg["keep_output_bytes"]
+        head = bytes(streams[rep_r][:64]).split(b"\n")
+        setup = float(head[1][1:]) if len(head) > 2 and head[0] == b"R" and head[1][:1] == b"P" else 0.0
+        # Where a program's time went (bench_sandbox prints them): the clone, writing the id maps,
+        # the program process's set-up, then set-up to exit, and draining its output afterwards.
+        phases = {"setup": setup, "program": exited - t0 - setup, "drain": time.monotonic() - exited}
         return {
+            "phases": phases,
             "seq": req["seq"], "status": os.waitstatus_to_exitcode(status), "timed_out": timed_out,
             "output_limit": output_limit, "done": done, "wall": time.monotonic() - t0,
             "stdout": bytes(streams[out_r][:keep]).decode("utf-8", "replace"),

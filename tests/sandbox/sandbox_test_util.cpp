@@ -12,7 +12,7 @@ namespace mpt::test {
 sandbox::Config test_config(double timeout_seconds) {
   sandbox::Config c;
   c.limits.timeout_seconds = timeout_seconds;
-  c.limits.memory_bytes = 512ull << 20;
+  c.limits.memory_bytes = 256ull << 20;  // memory bombs hit it sooner
   c.limits.file_size_bytes = 4ull << 20;
   c.limits.tmpfs_bytes = 8ull << 20;
   c.limits.output_bytes = 256ull << 10;

@@ -115,14 +115,15 @@ TEST(Execution, SandboxesDieWithTheHarness) {
     sandbox::SandboxPool pool(config);
     for (int i = 0; i < 2; ++i)
       pool.submit(program("import os, time\nos.fork()\ntime.sleep(60)\n"), [](sandbox::ExecutionResult) {});
-    std::this_thread::sleep_for(std::chrono::milliseconds(500));
     (void)!write(ready[1], "r", 1);
     std::this_thread::sleep_for(std::chrono::seconds(60));
     _exit(0);
   }
   char c;
   ASSERT_EQ(read(ready[0], &c, 1), 1);
-  EXPECT_GE(processes_of_uid(config.host_id_base + 1).size(), 2u);  // programs and their children run
+  for (int i = 0; i < 500 && processes_of_uid(config.host_id_base + 1).size() < 4; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(processes_of_uid(config.host_id_base + 1).size(), 4u);  // two programs and their children run
   kill(harness, SIGKILL);
   waitpid(harness, nullptr, 0);
   size_t left = 1;

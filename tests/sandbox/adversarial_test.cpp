@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -211,6 +212,8 @@ TEST(Adversarial, EveryHostileProgramGetsItsVerdictAndTheHostIsUntouched) {
     sandbox::SandboxPool pool(config);
     results = run_all(pool, programs);
     for (size_t i = 0; i < cases.size(); ++i) {
+      std::printf("  %-40s %-12s %s\n", cases[i].name.c_str(), sandbox::verdict_name(results[i].verdict),
+                  results[i].result.substr(0, 90).c_str());  // the table in docs/sandbox.md
       SCOPED_TRACE(cases[i].name + ": " + results[i].result + " | stderr: " + results[i].stderr_text.substr(0, 300));
       EXPECT_EQ(sandbox::verdict_name(results[i].verdict), std::string(sandbox::verdict_name(cases[i].expected)));
       EXPECT_NE(results[i].result.find(cases[i].result_has), std::string::npos);

@@ -16,7 +16,7 @@ static const Command kCommands[] = {
     {"init", "write a random-weight MPT checkpoint (tests, demos, benchmarks)", attach_unavailable},
     {"logits", "print a checkpoint's logits for given token ids as JSON", attach_unavailable},
     {"generate", "generate tokens from a checkpoint", attach_unavailable},
-    {"score-samples", "run HumanEval completions in the sandbox and report pass@k", attach_unavailable},
+    {"score-samples", "run HumanEval completions in the sandbox and report pass@k", attach_score_samples},
     {"report", "render stored results as CSV, Markdown, HTML or JSON", attach_report},
     {"compare", "compare two runs task by task, with paired significance tests", attach_compare},
     {"check", "CI regression check of a candidate run against a baseline", attach_check},

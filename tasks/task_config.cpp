@@ -32,7 +32,7 @@ SamplingParams GenerationSettings::sampling(uint64_t request_seed) const {
     p.top_k = top_k;
     p.top_p = top_p;
   }
-  p.seed = seed.value_or(request_seed);
+  p.seed = seed.value_or(0) + request_seed;
   return p;
 }
 

@@ -38,8 +38,9 @@ struct GenerationSettings {
   std::optional<int32_t> max_new_tokens;  // overrides the task's computed budget
   std::optional<uint64_t> seed;  // mpt-eval extension: the sampling seed (HF takes it from torch's RNG)
 
-  // The request's sampling parameters (temperature 0 = greedy when !do_sample). `request_seed`
-  // is used when no seed is configured.
+  // The request's sampling parameters (temperature 0 = greedy when !do_sample); the seed is the
+  // configured seed (0 when unset) plus `request_seed`, so that every request samples
+  // reproducibly and differently.
   SamplingParams sampling(uint64_t request_seed = 0) const;
 };
 

@@ -136,9 +136,8 @@ std::optional<std::vector<std::string>> YamlMap::get_string_list(const std::stri
 std::optional<std::vector<int64_t>> YamlMap::get_int_list(const std::string& key) const {
   YAML::Node n = node_[key];
   if (!n) return std::nullopt;
-  if (n.IsScalar()) {
-    if (auto v = get_int(key)) return std::vector<int64_t>{*v};
-  }
+  if (is_plain_scalar(n))
+    if (auto v = parse_int(n.Scalar())) return std::vector<int64_t>{*v};
   if (!n.IsSequence()) wrong_type(key, "a list of integers");
   std::vector<int64_t> out;
   for (const YAML::Node& item : n) {

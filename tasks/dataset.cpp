@@ -44,10 +44,7 @@ int64_t get_gold(const json& row, size_t num_options, const char* options_key, c
 }
 
 bool has_edge_whitespace(const json& v) {
-  if (v.is_string()) {
-    const std::string& s = v.get_ref<const std::string&>();
-    return py::strip(s) != s;
-  }
+  if (v.is_string()) return py::has_edge_space(v.get_ref<const std::string&>());
   if (v.is_array() || v.is_object())
     for (const json& item : v)
       if (has_edge_whitespace(item)) return true;

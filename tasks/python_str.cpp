@@ -93,19 +93,53 @@ bool is_word_char(char32_t c) {
   }
 }
 
-std::string strip(std::string_view s) {
-  std::u32string u = decode_utf8(s);
-  size_t b = 0, e = u.size();
-  while (b < e && isspace(u[b])) ++b;
-  while (e > b && isspace(u[e - 1])) --e;
-  return encode_utf8(std::u32string_view(u).substr(b, e - b));
+namespace {
+
+// The code point starting at s[i] (U+FFFD and length 1 for an invalid sequence).
+char32_t code_point_at(std::string_view s, size_t i, size_t* length) {
+  utf8proc_int32_t cp = 0;
+  auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                            static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+  *length = n <= 0 ? 1 : static_cast<size_t>(n);
+  return n <= 0 ? kReplacement : static_cast<char32_t>(cp);
 }
 
-std::string rstrip(std::string_view s) {
-  std::u32string u = decode_utf8(s);
-  size_t e = u.size();
-  while (e > 0 && isspace(u[e - 1])) --e;
-  return encode_utf8(std::u32string_view(u).substr(0, e));
+size_t leading_space_bytes(std::string_view s) {
+  size_t i = 0, n = 0;
+  while (i < s.size() && isspace(code_point_at(s, i, &n))) i += n;
+  return i;
+}
+
+// Bytes kept after removing trailing whitespace: walk back to each code point's first byte.
+size_t end_without_trailing_space(std::string_view s) {
+  size_t end = s.size();
+  while (end > 0) {
+    size_t start = end - 1;
+    while (start > 0 && end - start < 4 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
+    size_t n = 0;
+    char32_t c = code_point_at(s, start, &n);
+    if (start + n != end) {  // not a well-formed sequence ending here: the last byte alone
+      start = end - 1;
+      c = kReplacement;
+    }
+    if (!isspace(c)) break;
+    end = start;
+  }
+  return end;
+}
+
+}  // namespace
+
+std::string strip(std::string_view s) {
+  size_t end = end_without_trailing_space(s);
+  size_t begin = leading_space_bytes(s.substr(0, end));
+  return std::string(s.substr(begin, end - begin));
+}
+
+std::string rstrip(std::string_view s) { return std::string(s.substr(0, end_without_trailing_space(s))); }
+
+bool has_edge_space(std::string_view s) {
+  return !s.empty() && (leading_space_bytes(s) > 0 || end_without_trailing_space(s) < s.size());
 }
 
 bool startswith(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }

@@ -23,6 +23,7 @@ bool is_word_char(char32_t c);
 
 std::string strip(std::string_view s);   // s.strip()
 std::string rstrip(std::string_view s);  // s.rstrip()
+bool has_edge_space(std::string_view s);  // s != s.strip()
 bool startswith(std::string_view s, std::string_view prefix);
 size_t len(std::string_view s);                              // len(s): code points
 std::vector<std::string> split_whitespace(std::string_view s);  // s.split()

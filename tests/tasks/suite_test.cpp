@@ -6,6 +6,7 @@
 
 #include "common/error.h"
 #include "tasks/gauntlet.h"
+#include "tasks/task_file.h"
 #include "tasks/task_suite.h"
 #include "tests/tasks/task_test_support.h"
 
@@ -116,6 +117,36 @@ TEST(TaskFiles, EveryLlmFoundryYamlLoads) {
     EXPECT_NO_THROW(load_gauntlet_config(kRoot + "/yamls/" + f)) << f;
   // eval_gauntlet.yaml's averages name categories it does not define: kept, with a warning.
   EXPECT_FALSE(load_gauntlet_config(kRoot + "/yamls/eval_gauntlet.yaml").warnings.empty());
+}
+
+}  // namespace
+}  // namespace mpt
+
+namespace mpt {
+namespace {
+
+// configs/default_tasks.yaml must use tasks_v0.3.yaml's settings for each of its tasks.
+TEST(DefaultTasks, SameSettingsAsTasksV03) {
+  TaskFile ours = load_task_file(std::string(MPTEVAL_SOURCE_DIR) + "/configs/default_tasks.yaml", kRoot);
+  TaskFile v03 = load_task_file(kTasks, kRoot);
+  std::vector<std::string> labels;
+  for (const TaskConfig& t : ours.tasks) {
+    labels.push_back(t.label);
+    auto it = std::find_if(v03.tasks.begin(), v03.tasks.end(), [&](const TaskConfig& v) { return v.label == t.label; });
+    ASSERT_NE(it, v03.tasks.end()) << t.label;
+    EXPECT_EQ(t.dataset_path, it->dataset_path) << t.label;
+    EXPECT_EQ(t.type, it->type) << t.label;
+    EXPECT_EQ(t.num_fewshot, it->num_fewshot) << t.label;
+    EXPECT_EQ(t.continuation_delimiter, it->continuation_delimiter) << t.label;
+    EXPECT_EQ(t.example_delimiter, it->example_delimiter) << t.label;
+    EXPECT_EQ(t.prelimiter, it->prelimiter) << t.label;
+    EXPECT_EQ(t.prompt_string, it->prompt_string) << t.label;
+    EXPECT_EQ(t.do_normalization, it->do_normalization) << t.label;
+    EXPECT_EQ(t.fewshot_random_seed, it->fewshot_random_seed) << t.label;
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"lambada_openai", "piqa", "hellaswag", "arc_easy", "arc_challenge", "winograd",
+                                              "winogrande", "copa", "boolq", "triviaqa_sm_sub"}));
+  EXPECT_TRUE(load_task_suite(std::string(MPTEVAL_SOURCE_DIR) + "/configs/default_tasks.yaml", kRoot).missing.empty());
 }
 
 }  // namespace

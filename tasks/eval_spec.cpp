@@ -38,4 +38,8 @@ bool label_matches(const std::string& label, const std::string& selector) {
                                label[selector.size()] == '/');
 }
 
+bool selects(const EvalSpec& spec, const std::string& selector) {
+  return label_matches(spec.label, selector) || (spec.category && selector == spec.task->label + "/" + *spec.category);
+}
+
 }  // namespace mpt

@@ -39,5 +39,7 @@ std::vector<EvalSpec> expand_evaluations(std::shared_ptr<const TaskConfig> task,
 // True when `selector` picks `label`: equal, or `label` continues it after a '/'
 // ("jeopardy" and "jeopardy/3-shot" pick "jeopardy/3-shot/science").
 bool label_matches(const std::string& label, const std::string& selector);
+// label_matches on the evaluation's label, or "<task label>/<category>" for a category.
+bool selects(const EvalSpec& spec, const std::string& selector);
 
 }  // namespace mpt

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tasks/example_result.h"
+#include "tasks/gauntlet.h"
 #include "tasks/prepared_eval.h"
 #include "tasks/requests.h"
 
@@ -35,5 +36,8 @@ EvalResponses run_requests(const PreparedEval& eval, LanguageModel& model);
 
 // run_requests + make_eval_result.
 EvalResult evaluate(const PreparedEval& eval, LanguageModel& model);
+
+// The gauntlet's inputs: one BenchmarkScore per result that has an accuracy.
+std::vector<BenchmarkScore> benchmark_scores(const std::vector<EvalResult>& results);
 
 }  // namespace mpt

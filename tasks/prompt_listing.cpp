@@ -31,7 +31,7 @@ void piece(std::string& out, const std::string& name, const std::string& text, c
 const EvalSpec& select_one_evaluation(const TaskSuite& suite, const std::string& selector) {
   std::vector<const EvalSpec*> hits;
   for (const EvalSpec& e : suite.evaluations)
-    if (label_matches(e.label, selector)) hits.push_back(&e);
+    if (selects(e, selector)) hits.push_back(&e);
   if (hits.size() == 1) return *hits[0];
   if (hits.size() > 1) {
     std::vector<std::string> labels;

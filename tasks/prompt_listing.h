@@ -14,7 +14,7 @@
 namespace mpt {
 
 // The one evaluation `selector` names (see label_matches: "svamp" works when svamp has a single
-// num_fewshot). Throws mpt::Error (Input) when it matches none (listing the labels), several
+// num_fewshot; "jeopardy/science" names a category when jeopardy has a single num_fewshot). Throws mpt::Error (Input) when it matches none (listing the labels), several
 // (listing them), a task whose data file is missing, or a code_evaluation task.
 const EvalSpec& select_one_evaluation(const TaskSuite& suite, const std::string& selector);
 

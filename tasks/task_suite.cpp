@@ -1,5 +1,6 @@
 #include "tasks/task_suite.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 
@@ -86,7 +87,10 @@ TaskSuite load_task_suite(const std::string& yaml_path, const std::string& data_
     }
     auto dataset = std::make_shared<const Dataset>(load_dataset(*task));
     for (EvalSpec& e : expand_evaluations(task, dataset)) {
-      if (!label_selected(e.label, options.selectors)) continue;
+      if (!options.selectors.empty() &&
+          std::none_of(options.selectors.begin(), options.selectors.end(),
+                       [&](const std::string& s) { return selects(e, s); }))
+        continue;
       claim(e.label, *task);
       suite.evaluations.push_back(std::move(e));
     }
@@ -94,6 +98,7 @@ TaskSuite load_task_suite(const std::string& yaml_path, const std::string& data_
   for (const std::string& s : options.selectors) {
     bool hit = false;
     for (const std::string& label : suite.all_labels()) hit = hit || key_selected(label, {s});
+    for (const EvalSpec& e : suite.evaluations) hit = hit || selects(e, s);
     if (!hit) {
       TaskFile all = load_task_file(yaml_path, data_root);
       std::vector<std::string> labels;

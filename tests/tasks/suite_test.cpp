@@ -151,3 +151,35 @@ TEST(DefaultTasks, SameSettingsAsTasksV03) {
 
 }  // namespace
 }  // namespace mpt
+
+#include "tasks/prompt_listing.h"
+
+namespace mpt {
+namespace {
+
+TEST(SelectOneEvaluation, LabelsPrefixesAndCategories) {
+  TaskSuite s = load_task_suite(kTasks, kRoot, {{"jeopardy", "svamp", "arc_challenge", "mmlu"}});
+  EXPECT_EQ(select_one_evaluation(s, "svamp").label, "svamp/5-shot");
+  EXPECT_EQ(select_one_evaluation(s, "jeopardy/3-shot/science").label, "jeopardy/3-shot/science");
+  EXPECT_EQ(select_one_evaluation(s, "jeopardy/word_origins").label, "jeopardy/3-shot/word_origins");
+  EXPECT_EQ(select_one_evaluation(s, "arc_challenge/25-shot").label, "arc_challenge/25-shot");
+  auto message = [&](const std::string& sel) -> std::string {
+    try {
+      select_one_evaluation(s, sel);
+    } catch (const Error& e) {
+      return e.what();
+    }
+    return "";
+  };
+  EXPECT_NE(message("arc_challenge").find("names several evaluations"), std::string::npos);
+  EXPECT_NE(message("arc_challenge").find("arc_challenge/3-shot, arc_challenge/25-shot"), std::string::npos);
+  EXPECT_NE(message("mmlu").find("dataset missing for 'mmlu'"), std::string::npos);
+  EXPECT_NE(message("piqa").find("no evaluation named 'piqa'"), std::string::npos);
+  // Loading with a category selector keeps only that category.
+  TaskSuite one = load_task_suite(kTasks, kRoot, {{"jeopardy/literature"}});
+  ASSERT_EQ(one.evaluations.size(), 1u);
+  EXPECT_EQ(one.evaluations[0].label, "jeopardy/3-shot/literature");
+}
+
+}  // namespace
+}  // namespace mpt

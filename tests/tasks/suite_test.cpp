@@ -183,3 +183,52 @@ TEST(SelectOneEvaluation, LabelsPrefixesAndCategories) {
 
 }  // namespace
 }  // namespace mpt
+
+namespace mpt {
+namespace {
+
+TEST(CodeEvaluationEntries, SettingsAreParsedForTasksCode) {
+  test::ScratchDir dir;
+  std::string yaml = dir.write("t.yaml", R"(icl_tasks:
+- label: human_eval
+  dataset_uri: eval/local_data/programming/human_eval.jsonl
+  num_fewshot: [0]
+  icl_task_type: code_evaluation
+  generations_per_sample: 20
+  pass_at_k: [1, 10]
+  code_postprocess: human_eval
+  generation_kwargs: {top_p: 0.95, max_new_tokens: 512, seed: 7}
+- label: human_eval_plain
+  dataset_uri: programming/human_eval.jsonl
+  num_fewshot: [0]
+  icl_task_type: code_evaluation
+  pass_at_k: 1
+)");
+  TaskSuite s = load_task_suite(yaml, dir.path());  // data files are tasks/code's to load
+  ASSERT_EQ(s.code_tasks.size(), 2u);
+  EXPECT_TRUE(s.missing.empty());
+  const CodeTaskSpec& c = s.code_tasks[0];
+  EXPECT_EQ(c.label, "human_eval/0-shot");
+  EXPECT_EQ(c.task->dataset_path, dir.path() + "/programming/human_eval.jsonl");
+  EXPECT_EQ(c.task->code.generations_per_sample, 20);
+  EXPECT_EQ(c.task->code.pass_at_k, (std::vector<int64_t>{1, 10}));
+  EXPECT_EQ(c.task->code.postprocess, CodePostprocess::HumanEval);
+  EXPECT_FALSE(c.task->strip_dataset);
+  const GenerationSettings& g = c.task->generation;
+  EXPECT_TRUE(g.do_sample);          // LLM Foundry's code default
+  EXPECT_EQ(g.temperature, 0.2);     // LLM Foundry's code default
+  EXPECT_EQ(g.top_p, 0.95);
+  EXPECT_EQ(g.top_k, 50);            // Hugging Face's default when sampling
+  EXPECT_EQ(g.max_new_tokens, 512);
+  SamplingParams p = g.sampling(3);
+  EXPECT_EQ(p.temperature, 0.2);
+  EXPECT_EQ(p.seed, 10u);            // configured seed + the request's seed
+  const CodeTaskSpec& plain = s.code_tasks[1];
+  EXPECT_EQ(plain.task->code.generations_per_sample, 1);
+  EXPECT_EQ(plain.task->code.pass_at_k, (std::vector<int64_t>{1}));
+  EXPECT_EQ(plain.task->code.postprocess, CodePostprocess::LlmFoundry);
+  EXPECT_EQ(plain.task->metric_names, (std::vector<std::string>{"InContextLearningCodeEvalAccuracy"}));
+}
+
+}  // namespace
+}  // namespace mpt

@@ -12,7 +12,7 @@ namespace mpt::cli {
 static const Command kCommands[] = {
     {"run", "evaluate a checkpoint on ICL tasks and HumanEval; results go to the store", attach_unavailable},
     {"prompts", "print the exact prompt pieces a task gives the model", attach_unavailable},
-    {"tokenize", "encode text to GPT-NeoX token ids, or decode ids to text", attach_unavailable},
+    {"tokenize", "encode text to GPT-NeoX token ids, or decode ids to text", attach_tokenize},
     {"init", "write a random-weight MPT checkpoint (tests, demos, benchmarks)", attach_unavailable},
     {"logits", "print a checkpoint's logits for given token ids as JSON", attach_unavailable},
     {"generate", "generate tokens from a checkpoint", attach_unavailable},

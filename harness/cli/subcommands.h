@@ -8,5 +8,6 @@ namespace mpt::cli {
 Action attach_report(CLI::App& app);   // cmd_report.cpp
 Action attach_compare(CLI::App& app);  // cmd_compare.cpp
 Action attach_check(CLI::App& app);    // cmd_check.cpp
+Action attach_tokenize(CLI::App& app);  // cmd_tokenize.cpp
 
 }  // namespace mpt::cli

@@ -9,5 +9,6 @@ Action attach_report(CLI::App& app);   // cmd_report.cpp
 Action attach_compare(CLI::App& app);  // cmd_compare.cpp
 Action attach_check(CLI::App& app);    // cmd_check.cpp
 Action attach_tokenize(CLI::App& app);  // cmd_tokenize.cpp
+Action attach_prompts(CLI::App& app);   // cmd_prompts.cpp
 
 }  // namespace mpt::cli

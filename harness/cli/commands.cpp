@@ -11,7 +11,7 @@ namespace mpt::cli {
 // The one table of subcommands. Keep summaries short: `mpt-eval <cmd> --help` has the details.
 static const Command kCommands[] = {
     {"run", "evaluate a checkpoint on ICL tasks and HumanEval; results go to the store", attach_unavailable},
-    {"prompts", "print the exact prompt pieces a task gives the model", attach_unavailable},
+    {"prompts", "print the exact prompt pieces a task gives the model", attach_prompts},
     {"tokenize", "encode text to GPT-NeoX token ids, or decode ids to text", attach_tokenize},
     {"init", "write a random-weight MPT checkpoint (tests, demos, benchmarks)", attach_unavailable},
     {"logits", "print a checkpoint's logits for given token ids as JSON", attach_unavailable},

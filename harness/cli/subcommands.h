@@ -10,5 +10,6 @@ Action attach_compare(CLI::App& app);  // cmd_compare.cpp
 Action attach_check(CLI::App& app);    // cmd_check.cpp
 Action attach_tokenize(CLI::App& app);  // cmd_tokenize.cpp
 Action attach_score_samples(CLI::App& app);  // cmd_score_samples.cpp
+Action attach_prompts(CLI::App& app);   // cmd_prompts.cpp
 
 }  // namespace mpt::cli

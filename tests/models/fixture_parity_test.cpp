@@ -1,0 +1,111 @@
+// Parity with Hugging Face transformers' MptForCausalLM on the shared tiny fixture, in all three
+// checkpoint layouts (tests/fixtures/mpt-tiny/PROVENANCE.md).
+//
+// Tolerance 1e-4 absolute (the acceptance bound): HF and this implementation run the same
+// float32 operations, but the ALiBi bias is formed relative to the query here (slope·(j − i)) and
+// relative to the last key in HF (slope·(j − (S−1))); the two differ by a per-row constant that the
+// softmax removes exactly in arithmetic and up to float32 rounding (~1e-6 here) in practice.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "models/generation.h"
+#include "models/mpt_model.h"
+#include "tests/models/fixture_util.h"
+
+namespace mpt::test {
+namespace {
+
+constexpr double kTol = 1e-4;
+
+double max_abs_diff(const std::vector<std::vector<float>>& got, const float* want, int64_t V) {
+  double worst = 0;
+  for (size_t t = 0; t < got.size(); ++t) {
+    EXPECT_EQ(static_cast<int64_t>(got[t].size()), V);
+    for (int64_t v = 0; v < V; ++v) worst = std::max(worst, std::fabs(double(got[t][v]) - want[t * V + v]));
+  }
+  return worst;
+}
+
+class FixtureParity : public ::testing::TestWithParam<std::string> {
+ protected:
+  static void SetUpTestSuite() { expected_ = new SafetensorsFile(fixture("mpt-tiny/expected.safetensors")); }
+  static void TearDownTestSuite() {
+    delete expected_;
+    expected_ = nullptr;
+  }
+  static SafetensorsFile* expected_;
+};
+SafetensorsFile* FixtureParity::expected_ = nullptr;
+
+TEST_P(FixtureParity, SingleSequenceLogits) {
+  auto model = MptModel::load(fixture(GetParam()));
+  for (int i = 0; i < 4; ++i) {
+    std::vector<int64_t> shape;
+    auto ids = to_ids(golden<int64_t>(*expected_, "input_ids_" + std::to_string(i)));
+    auto want = golden<float>(*expected_, "logits_" + std::to_string(i), &shape);
+    auto got = model->logits(ids);
+    ASSERT_EQ(got.size(), ids.size());
+    double diff = max_abs_diff(got, want.data(), shape[1]);
+    std::printf("%s: sequence of %zu tokens: max |logit - HF| = %.3g\n", GetParam().c_str(), ids.size(), diff);
+    EXPECT_LT(diff, kTol) << "sequence " << i << " of " << ids.size() << " tokens";
+  }
+}
+
+TEST_P(FixtureParity, PaddedBatchAtUnmaskedPositions) {
+  auto model = MptModel::load(fixture(GetParam()));
+  std::vector<int64_t> shape;
+  auto ids = golden<int64_t>(*expected_, "batch_input_ids", &shape);
+  auto mask = golden<int64_t>(*expected_, "batch_attention_mask");
+  auto want = golden<float>(*expected_, "batch_logits");
+  const int64_t B = shape[0], T = shape[1], V = model->config().vocab_size;
+  std::vector<TokenIds> rows(B);
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t t = 0; t < T && mask[b * T + t]; ++t) rows[b].push_back(static_cast<int32_t>(ids[b * T + t]));
+  ASSERT_EQ(rows[1].size(), 12u);
+  ASSERT_EQ(rows[2].size(), 5u);
+  auto got = model->logits(rows);
+  for (int64_t b = 0; b < B; ++b) {
+    double diff = max_abs_diff(got[b], want.data() + b * T * V, V);
+    std::printf("%s: batch row %ld (%zu tokens): max |logit - HF| = %.3g\n", GetParam().c_str(), long(b), rows[b].size(), diff);
+    EXPECT_LT(diff, kTol) << "row " << b;
+  }
+}
+
+TEST_P(FixtureParity, GreedyGenerationTokenForToken) {
+  auto model = MptModel::load(fixture(GetParam()));
+  std::vector<GenerationJob> jobs(2);
+  for (int i = 0; i < 2; ++i) {
+    jobs[i].prompt = to_ids(golden<int64_t>(*expected_, "gen_prompt_" + std::to_string(i)));
+    jobs[i].max_new_tokens = 20;
+  }
+  // Batched (left-padded, prompts of 5 and 11 tokens) and one by one must both match HF.
+  for (int64_t batch : {2, 1}) {
+    auto out = generate(*model, jobs, {.max_batch_rows = batch});
+    for (int i = 0; i < 2; ++i) {
+      EXPECT_EQ(out[i].tokens, to_ids(golden<int64_t>(*expected_, "gen_output_" + std::to_string(i))))
+          << "prompt " << i << ", batch " << batch;
+      EXPECT_EQ(out[i].end, GenerationEnd::Length);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, FixtureParity, ::testing::Values("mpt-tiny", "mpt-tiny-sharded", "mpt-tiny-bin"),
+                         [](const auto& info) {
+                           std::string n = info.param;
+                           for (char& ch : n) if (ch == '-') ch = '_';
+                           return n;
+                         });
+
+TEST(FixtureParity, LayoutsAreDetected) {
+  EXPECT_EQ(MptModel::load(fixture("mpt-tiny"))->load_report().layout, "safetensors");
+  EXPECT_EQ(MptModel::load(fixture("mpt-tiny-sharded"))->load_report().layout, "sharded safetensors");
+  auto bin = MptModel::load(fixture("mpt-tiny-bin"));
+  EXPECT_EQ(bin->load_report().layout, "torch .bin");
+  EXPECT_TRUE(bin->load_report().unexpected.empty());  // the tied lm_head.weight copy is expected
+  EXPECT_EQ(MptModel::load(fixture("mpt-tiny-sharded"))->files().size(), 11u);  // config, index, 9 shards
+}
+
+}  // namespace
+}  // namespace mpt::test

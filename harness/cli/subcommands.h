@@ -4,4 +4,9 @@
 #include "harness/cli/command.h"
 
 namespace mpt::cli {
+
+Action attach_init(CLI::App& app);      // cmd_init.cpp
+Action attach_logits(CLI::App& app);    // cmd_logits.cpp
+Action attach_generate(CLI::App& app);  // cmd_generate.cpp
+
 }  // namespace mpt::cli

@@ -111,9 +111,12 @@ const ZipArchive::Entry* ZipArchive::find(const std::string& name) const {
 const uint8_t* ZipArchive::data(const Entry& e) const {
   Reader r(file_);
   std::string where = file_.path() + ", entry '" + e.name + "'";
-  if (e.method != 0 || e.packed_size != e.size)
+  if (e.method != 0)
     throw input_error("compressed zip entry", where, "a stored (uncompressed) entry, as torch.save writes",
                       "compression method " + std::to_string(e.method));
+  if (e.packed_size != e.size)
+    throw input_error("corrupt zip entry", where, "equal stored and uncompressed sizes",
+                      std::to_string(e.packed_size) + " and " + std::to_string(e.size));
   r.need(e.header_offset, 30, "local file header");
   if (r.u32(e.header_offset) != kLocalSig)
     throw input_error("corrupt zip local file header", where, "signature 0x04034b50", "another value");

@@ -1,5 +1,6 @@
-// Parity with Hugging Face transformers' MptForCausalLM on the shared tiny fixture, in all three
-// checkpoint layouts (tests/fixtures/mpt-tiny/PROVENANCE.md).
+// Parity with Hugging Face transformers' MptForCausalLM on the shared tiny fixture, in the three
+// shared checkpoint layouts (tests/fixtures/mpt-tiny/PROVENANCE.md) and two more made from them:
+// a Zip64 .bin and sharded .bin files with an index (their PROVENANCE.md).
 //
 // Tolerance 1e-4 absolute (the acceptance bound): HF and this implementation run the same
 // float32 operations, but the ALiBi bias is formed relative to the query here (slope·(j − i)) and
@@ -91,7 +92,8 @@ TEST_P(FixtureParity, GreedyGenerationTokenForToken) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Layouts, FixtureParity, ::testing::Values("mpt-tiny", "mpt-tiny-sharded", "mpt-tiny-bin"),
+INSTANTIATE_TEST_SUITE_P(Layouts, FixtureParity, ::testing::Values("mpt-tiny", "mpt-tiny-sharded", "mpt-tiny-bin",
+                                                           "mpt-tiny-bin-zip64", "mpt-tiny-bin-sharded"),
                          [](const auto& info) {
                            std::string n = info.param;
                            for (char& ch : n) if (ch == '-') ch = '_';
@@ -105,6 +107,7 @@ TEST(FixtureParity, LayoutsAreDetected) {
   EXPECT_EQ(bin->load_report().layout, "torch .bin");
   EXPECT_TRUE(bin->load_report().unexpected.empty());  // the tied lm_head.weight copy is expected
   EXPECT_EQ(MptModel::load(fixture("mpt-tiny-sharded"))->files().size(), 11u);  // config, index, 9 shards
+  EXPECT_EQ(MptModel::load(fixture("mpt-tiny-bin-sharded"))->load_report().layout, "sharded torch .bin");
 }
 
 }  // namespace

@@ -2,10 +2,10 @@
 // the tensor, where there is one) and says what was expected; none may crash. Cases are built from
 // the fixture by editing bytes, so no binary junk is committed.
 #include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "common/error.h"
@@ -40,10 +40,11 @@ class CheckpointErrors : public ::testing::Test {
  protected:
   // A fresh copy of a fixture layout, to break.
   std::string copy(const std::string& layout) {
-    dir_ = ::testing::TempDir() + "/ckpt-errors-" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    dir_ = ::testing::TempDir() + "/ckpt-errors-" + case_;
     fs::remove_all(dir_);
     fs::copy(fixture(layout), dir_, fs::copy_options::recursive);
-    for (auto& e : fs::directory_iterator(dir_)) fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
+    for (auto& e : fs::directory_iterator(dir_))
+      fs::permissions(e.path(), fs::perms::owner_write, fs::perm_options::add);
     return dir_;
   }
   // A copy of mpt-tiny whose model.safetensors is replaced by `bytes`.
@@ -62,56 +63,103 @@ class CheckpointErrors : public ::testing::Test {
     }
     return "no error";
   }
+
+ public:
+  // The cases, grouped into a few tests below (each test is a process; libtorch starts slowly).
+  // Each builds one broken checkpoint and checks the error message.
+  void TruncatedFile();
+  void HeaderLengthPastTheEnd();
+  void MalformedJsonHeader();
+  void HeaderNotAnObject();
+  void EntryWithoutOffsets();
+  void OffsetsOutOfRange();
+  void OffsetsOutOfOrder();
+  void OverlappingOffsets();
+  void UnknownDtype();
+  void ByteSizeDoesNotMatchShape();
+  void NegativeShape();
+  void MissingTensor();
+  void MisShapedTensor();
+  void IntegerWeights();
+  void UnexpectedTensorsAreReportedNotFatal();
+  void BadConfigValueNamesTheFile();
+  void MissingConfigWeightsOrDirectory();
+  void BinNotAZip();
+  void BinTruncated();
+  void BinCorruptPickle();
+  void BinStorageSmallerThanRecorded();
+  void BinMissingStorage();
+  void ShardMissing();
+  void IndexPointsAtTheWrongShard();
+  void ShardNameLeavesTheDirectory();
+  void IndexWithoutWeightMap();
+
+  void run(const char* name, void (CheckpointErrors::*check)()) {
+    SCOPED_TRACE(name);
+    case_ = name;
+    (this->*check)();
+  }
+
   std::string dir_;
+  std::string case_ = "case";
 };
 
-#define EXPECT_CONTAINS(haystack, needle)                                             \
-  do {                                                                                \
-    std::string h_ = (haystack);                                                      \
+#define EXPECT_CONTAINS(haystack, needle)                                                           \
+  do {                                                                                              \
+    std::string h_ = (haystack);                                                                    \
     EXPECT_NE(h_.find(needle), std::string::npos) << "message: " << h_ << "\nwanted: " << (needle); \
   } while (0)
 
-TEST_F(CheckpointErrors, TruncatedFile) {
+void CheckpointErrors::TruncatedFile() {
   auto dir = with_safetensors(std::string("\x10\x00\x00", 3));
-  EXPECT_CONTAINS(load_error(dir), "truncated safetensors file (" + dir +
-                                       "/model.safetensors): expected at least 8 bytes (the header length), found 3 bytes");
+  EXPECT_CONTAINS(load_error(dir),
+                  "truncated safetensors file (" + dir +
+                      "/model.safetensors): expected at least 8 bytes (the header length), found 3 bytes");
 }
 
-TEST_F(CheckpointErrors, HeaderLengthPastTheEnd) {
+void CheckpointErrors::HeaderLengthPastTheEnd() {
   std::string bytes = read_bytes(fixture("mpt-tiny/model.safetensors"));
   bytes[5] = 1;  // header length += 2^40
   auto dir = with_safetensors(bytes);
-  EXPECT_CONTAINS(load_error(dir), "safetensors header length past the end of the file (" + dir + "/model.safetensors)");
+  EXPECT_CONTAINS(load_error(dir),
+                  "safetensors header length past the end of the file (" + dir + "/model.safetensors)");
   EXPECT_CONTAINS(load_error(dir), "expected a header of at most 477856 bytes, found a header length of 1099511629216");
 }
 
-TEST_F(CheckpointErrors, MalformedJsonHeader) {
+void CheckpointErrors::MalformedJsonHeader() {
   auto dir = with_safetensors(safetensors("{\"transformer.wte.weight\": {\"dtype\": ", ""));
-  EXPECT_CONTAINS(load_error(dir), "malformed JSON header in safetensors file (" + dir + "/model.safetensors): expected a JSON object");
+  EXPECT_CONTAINS(load_error(dir),
+                  "malformed JSON header in safetensors file (" + dir + "/model.safetensors): expected a JSON object");
 }
 
-TEST_F(CheckpointErrors, HeaderNotAnObject) {
+void CheckpointErrors::HeaderNotAnObject() {
   auto dir = with_safetensors(safetensors("[1, 2, 3]", ""));
-  EXPECT_CONTAINS(load_error(dir), "malformed safetensors header (" + dir + "/model.safetensors): expected a JSON object, found array");
+  EXPECT_CONTAINS(load_error(dir),
+                  "malformed safetensors header (" + dir + "/model.safetensors): expected a JSON object, found array");
 }
 
-TEST_F(CheckpointErrors, EntryWithoutOffsets) {
+void CheckpointErrors::EntryWithoutOffsets() {
   auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "F32", "shape": [1]}})", std::string(4, '\0')));
   EXPECT_CONTAINS(load_error(dir), "malformed safetensors entry (" + dir + "/model.safetensors, tensor 'a')");
 }
 
-TEST_F(CheckpointErrors, OffsetsOutOfRange) {
-  auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}})", std::string(8, '\0')));
-  EXPECT_CONTAINS(load_error(dir), "data offsets out of range in safetensors file (" + dir +
-                                       "/model.safetensors, tensor 'a'): expected 0 <= begin <= end <= 8 (the data section's size), found [0, 16]");
+void CheckpointErrors::OffsetsOutOfRange() {
+  auto dir = with_safetensors(
+      safetensors(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}})", std::string(8, '\0')));
+  EXPECT_CONTAINS(
+      load_error(dir),
+      "data offsets out of range in safetensors file (" + dir +
+          "/model.safetensors, tensor 'a'): expected 0 <= begin <= end <= 8 (the data section's size), found [0, 16]");
 }
 
-TEST_F(CheckpointErrors, OffsetsOutOfOrder) {
-  auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "F32", "shape": [0], "data_offsets": [8, 4]}})", std::string(8, '\0')));
-  EXPECT_CONTAINS(load_error(dir), "data offsets out of range in safetensors file (" + dir + "/model.safetensors, tensor 'a')");
+void CheckpointErrors::OffsetsOutOfOrder() {
+  auto dir = with_safetensors(
+      safetensors(R"({"a": {"dtype": "F32", "shape": [0], "data_offsets": [8, 4]}})", std::string(8, '\0')));
+  EXPECT_CONTAINS(load_error(dir),
+                  "data offsets out of range in safetensors file (" + dir + "/model.safetensors, tensor 'a')");
 }
 
-TEST_F(CheckpointErrors, OverlappingOffsets) {
+void CheckpointErrors::OverlappingOffsets() {
   auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]},
                                               "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]}})",
                                           std::string(24, '\0')));
@@ -119,25 +167,29 @@ TEST_F(CheckpointErrors, OverlappingOffsets) {
                                        "/model.safetensors): expected disjoint byte ranges, found 'a' and 'b' overlap");
 }
 
-TEST_F(CheckpointErrors, UnknownDtype) {
-  auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "Q4", "shape": [4], "data_offsets": [0, 2]}})", std::string(2, '\0')));
+void CheckpointErrors::UnknownDtype() {
+  auto dir = with_safetensors(
+      safetensors(R"({"a": {"dtype": "Q4", "shape": [4], "data_offsets": [0, 2]}})", std::string(2, '\0')));
   EXPECT_CONTAINS(load_error(dir), "unknown dtype in safetensors file (" + dir + "/model.safetensors, tensor 'a')");
   EXPECT_CONTAINS(load_error(dir), "found string \"Q4\"");
 }
 
-TEST_F(CheckpointErrors, ByteSizeDoesNotMatchShape) {
-  auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 20]}})", std::string(20, '\0')));
-  EXPECT_CONTAINS(load_error(dir), "tensor byte size does not match its dtype and shape in safetensors file (" + dir +
-                                       "/model.safetensors, tensor 'a'): expected 24 bytes (F32 [2,3]), found 20 bytes");
+void CheckpointErrors::ByteSizeDoesNotMatchShape() {
+  auto dir = with_safetensors(
+      safetensors(R"({"a": {"dtype": "F32", "shape": [2, 3], "data_offsets": [0, 20]}})", std::string(20, '\0')));
+  EXPECT_CONTAINS(load_error(dir),
+                  "tensor byte size does not match its dtype and shape in safetensors file (" + dir +
+                      "/model.safetensors, tensor 'a'): expected 24 bytes (F32 [2,3]), found 20 bytes");
 }
 
-TEST_F(CheckpointErrors, NegativeShape) {
+void CheckpointErrors::NegativeShape() {
   auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 0]}})", ""));
   EXPECT_CONTAINS(load_error(dir), "malformed shape in safetensors file (" + dir + "/model.safetensors, tensor 'a')");
 }
 
 // Rewrites mpt-tiny's weights through `edit` (which may drop, rename, reshape or add tensors).
-std::string rewrite(const std::string& dir, const std::function<void(std::vector<TensorEntry>&, std::vector<std::string>&)>& edit) {
+std::string rewrite(const std::string& dir,
+                    const std::function<void(std::vector<TensorEntry>&, std::vector<std::string>&)>& edit) {
   SafetensorsFile in(fixture("mpt-tiny/model.safetensors"));
   std::vector<TensorEntry> entries;
   std::vector<std::string> data;
@@ -152,7 +204,7 @@ std::string rewrite(const std::string& dir, const std::function<void(std::vector
   return dir;
 }
 
-TEST_F(CheckpointErrors, MissingTensor) {
+void CheckpointErrors::MissingTensor() {
   auto dir = rewrite(copy("mpt-tiny"), [](auto& e, auto& d) {
     for (size_t i = 0; i < e.size(); ++i)
       if (e[i].name == "transformer.norm_f.weight") e.erase(e.begin() + i), d.erase(d.begin() + i);
@@ -161,25 +213,29 @@ TEST_F(CheckpointErrors, MissingTensor) {
                                        "): expected tensor 'transformer.norm_f.weight' [64], found no such tensor");
 }
 
-TEST_F(CheckpointErrors, MisShapedTensor) {
+void CheckpointErrors::MisShapedTensor() {
   auto dir = copy("mpt-tiny");
   auto config = nlohmann::json::parse(read_bytes(dir + "/config.json"));
   config["expansion_ratio"] = 2;
   write_bytes(dir + "/config.json", config.dump());
-  EXPECT_CONTAINS(load_error(dir), "tensor has the wrong shape for this config (" + dir +
-                                       "/model.safetensors, tensor 'transformer.blocks.0.ffn.up_proj.weight'): expected [128, 64], found [256, 64]");
+  EXPECT_CONTAINS(
+      load_error(dir),
+      "tensor has the wrong shape for this config (" + dir +
+          "/model.safetensors, tensor 'transformer.blocks.0.ffn.up_proj.weight'): expected [128, 64], found [256, 64]");
 }
 
-TEST_F(CheckpointErrors, IntegerWeights) {
+void CheckpointErrors::IntegerWeights() {
   auto dir = rewrite(copy("mpt-tiny"), [](auto& e, auto&) {
     for (auto& t : e)
       if (t.name == "transformer.wte.weight") t.dtype = WireDType::I32;
   });
-  EXPECT_CONTAINS(load_error(dir), "tensor is not floating-point (" + dir +
-                                       "/model.safetensors, tensor 'transformer.wte.weight'): expected F32, BF16, F16 or F64, found I32");
+  EXPECT_CONTAINS(
+      load_error(dir),
+      "tensor is not floating-point (" + dir +
+          "/model.safetensors, tensor 'transformer.wte.weight'): expected F32, BF16, F16 or F64, found I32");
 }
 
-TEST_F(CheckpointErrors, UnexpectedTensorsAreReportedNotFatal) {
+void CheckpointErrors::UnexpectedTensorsAreReportedNotFatal() {
   auto dir = rewrite(copy("mpt-tiny"), [](auto& e, auto& d) {
     e.push_back({"transformer.blocks.0.attn.rotary.inv_freq", WireDType::F32, {2}});
     d.emplace_back(8, '\0');
@@ -188,7 +244,7 @@ TEST_F(CheckpointErrors, UnexpectedTensorsAreReportedNotFatal) {
   EXPECT_EQ(model->load_report().unexpected, std::vector<std::string>{"transformer.blocks.0.attn.rotary.inv_freq"});
 }
 
-TEST_F(CheckpointErrors, BadConfigValueNamesTheFile) {
+void CheckpointErrors::BadConfigValueNamesTheFile() {
   auto dir = copy("mpt-tiny");
   auto config = nlohmann::json::parse(read_bytes(dir + "/config.json"));
   config["attn_config"]["alibi_bias_max"] = "eight";
@@ -197,12 +253,13 @@ TEST_F(CheckpointErrors, BadConfigValueNamesTheFile) {
                                        "/config.json): expected a finite number, found string \"eight\"");
 }
 
-TEST_F(CheckpointErrors, MissingConfigWeightsOrDirectory) {
+void CheckpointErrors::MissingConfigWeightsOrDirectory() {
   auto dir = copy("mpt-tiny");
   fs::remove(dir + "/model.safetensors");
-  EXPECT_CONTAINS(load_error(dir), "no weights in checkpoint directory (" + dir +
-                                       "): expected model.safetensors, model.safetensors.index.json, pytorch_model.bin or "
-                                       "pytorch_model.bin.index.json, found none of them");
+  EXPECT_CONTAINS(load_error(dir),
+                  "no weights in checkpoint directory (" + dir +
+                      "): expected model.safetensors, model.safetensors.index.json, pytorch_model.bin or "
+                      "pytorch_model.bin.index.json, found none of them");
   fs::remove(dir + "/config.json");
   EXPECT_CONTAINS(load_error(dir), "checkpoint has no config.json (" + dir + ")");
   EXPECT_CONTAINS(load_error(dir + "/nope"), "checkpoint directory not found (" + dir + "/nope)");
@@ -210,17 +267,18 @@ TEST_F(CheckpointErrors, MissingConfigWeightsOrDirectory) {
 
 // ---- torch .bin ----
 
-TEST_F(CheckpointErrors, BinNotAZip) {
+void CheckpointErrors::BinNotAZip() {
   auto dir = copy("mpt-tiny-bin");
   write_bytes(dir + "/pytorch_model.bin", "\x80\x02\x8a\x0alegacy torch.save");
   EXPECT_CONTAINS(load_error(dir), "not a zip-format torch checkpoint (" + dir + "/pytorch_model.bin)");
 }
 
-TEST_F(CheckpointErrors, BinTruncated) {
+void CheckpointErrors::BinTruncated() {
   auto dir = copy("mpt-tiny-bin");
   std::string bytes = read_bytes(dir + "/pytorch_model.bin");
   write_bytes(dir + "/pytorch_model.bin", bytes.substr(0, bytes.size() / 2));
-  EXPECT_CONTAINS(load_error(dir), "not a zip archive (no end-of-central-directory record) (" + dir + "/pytorch_model.bin)");
+  EXPECT_CONTAINS(load_error(dir),
+                  "not a zip archive (no end-of-central-directory record) (" + dir + "/pytorch_model.bin)");
 }
 
 // Offset of `entry`'s bytes inside the fixture's pytorch_model.bin.
@@ -230,7 +288,7 @@ size_t entry_offset(const std::string& path, const std::string& entry) {
   return static_cast<size_t>(zip.data(*zip.find(entry)) - map.data());
 }
 
-TEST_F(CheckpointErrors, BinCorruptPickle) {
+void CheckpointErrors::BinCorruptPickle() {
   auto dir = copy("mpt-tiny-bin");
   std::string bytes = read_bytes(dir + "/pytorch_model.bin");
   bytes[entry_offset(dir + "/pytorch_model.bin", "pytorch_model/data.pkl") + 2] = '\xfe';  // after PROTO 2
@@ -239,19 +297,21 @@ TEST_F(CheckpointErrors, BinCorruptPickle) {
                                        "/pytorch_model.bin:pytorch_model/data.pkl at byte 2)");
 }
 
-TEST_F(CheckpointErrors, BinStorageSmallerThanRecorded) {
+void CheckpointErrors::BinStorageSmallerThanRecorded() {
   auto dir = copy("mpt-tiny-bin");
   std::string bytes = read_bytes(dir + "/pytorch_model.bin");
   // The embedding's storage records 20480 elements (BININT2 'M' 00 50); claim 65535.
-  size_t at = bytes.find(std::string("M\x00\x50", 3), entry_offset(dir + "/pytorch_model.bin", "pytorch_model/data.pkl"));
+  size_t at =
+      bytes.find(std::string("M\x00\x50", 3), entry_offset(dir + "/pytorch_model.bin", "pytorch_model/data.pkl"));
   ASSERT_NE(at, std::string::npos);
   bytes[at + 1] = bytes[at + 2] = '\xff';
   write_bytes(dir + "/pytorch_model.bin", bytes);
-  EXPECT_CONTAINS(load_error(dir), "storage smaller than recorded in torch checkpoint (" + dir +
-                                       "/pytorch_model.bin, tensor 'transformer.wte.weight'): expected 65535 elements of 4 bytes");
+  EXPECT_CONTAINS(load_error(dir),
+                  "storage smaller than recorded in torch checkpoint (" + dir +
+                      "/pytorch_model.bin, tensor 'transformer.wte.weight'): expected 65535 elements of 4 bytes");
 }
 
-TEST_F(CheckpointErrors, BinMissingStorage) {
+void CheckpointErrors::BinMissingStorage() {
   auto dir = copy("mpt-tiny-bin");
   std::string bytes = read_bytes(dir + "/pytorch_model.bin");
   // Rename storage "data/5" in the central directory (the last occurrence of the name).
@@ -260,19 +320,21 @@ TEST_F(CheckpointErrors, BinMissingStorage) {
   bytes[at + 19] = 'x';
   write_bytes(dir + "/pytorch_model.bin", bytes);
   EXPECT_CONTAINS(load_error(dir), "missing storage in torch checkpoint (" + dir +
-                                       "/pytorch_model.bin, tensor 'transformer.blocks.0.ffn.up_proj.weight'): expected an entry 'pytorch_model/data/5'");
+                                       "/pytorch_model.bin, tensor 'transformer.blocks.0.ffn.up_proj.weight'): "
+                                       "expected an entry 'pytorch_model/data/5'");
 }
 
 // ---- sharded ----
 
-TEST_F(CheckpointErrors, ShardMissing) {
+void CheckpointErrors::ShardMissing() {
   auto dir = copy("mpt-tiny-sharded");
   fs::remove(dir + "/model-00004-of-00009.safetensors");
-  EXPECT_CONTAINS(load_error(dir), "checkpoint shard named in the index is missing (" + dir +
-                                       "/model.safetensors.index.json): expected a file 'model-00004-of-00009.safetensors'");
+  EXPECT_CONTAINS(load_error(dir),
+                  "checkpoint shard named in the index is missing (" + dir +
+                      "/model.safetensors.index.json): expected a file 'model-00004-of-00009.safetensors'");
 }
 
-TEST_F(CheckpointErrors, IndexPointsAtTheWrongShard) {
+void CheckpointErrors::IndexPointsAtTheWrongShard() {
   auto dir = copy("mpt-tiny-sharded");
   auto index = nlohmann::json::parse(read_bytes(dir + "/model.safetensors.index.json"));
   index["weight_map"]["transformer.norm_f.weight"] = "model-00001-of-00009.safetensors";
@@ -282,7 +344,7 @@ TEST_F(CheckpointErrors, IndexPointsAtTheWrongShard) {
                                        "'model-00001-of-00009.safetensors', found no such tensor");
 }
 
-TEST_F(CheckpointErrors, ShardNameLeavesTheDirectory) {
+void CheckpointErrors::ShardNameLeavesTheDirectory() {
   auto dir = copy("mpt-tiny-sharded");
   auto index = nlohmann::json::parse(read_bytes(dir + "/model.safetensors.index.json"));
   index["weight_map"]["transformer.norm_f.weight"] = "../model.safetensors";
@@ -291,11 +353,52 @@ TEST_F(CheckpointErrors, ShardNameLeavesTheDirectory) {
                                        "/model.safetensors.index.json, tensor 'transformer.norm_f.weight')");
 }
 
-TEST_F(CheckpointErrors, IndexWithoutWeightMap) {
+void CheckpointErrors::IndexWithoutWeightMap() {
   auto dir = copy("mpt-tiny-sharded");
   write_bytes(dir + "/model.safetensors.index.json", R"({"metadata": {}})");
   EXPECT_CONTAINS(load_error(dir), "malformed checkpoint index (" + dir +
                                        "/model.safetensors.index.json): expected an object with a 'weight_map' object");
+}
+
+TEST_F(CheckpointErrors, SafetensorsFiles) {
+  run("TruncatedFile", &CheckpointErrors::TruncatedFile);
+  run("HeaderLengthPastTheEnd", &CheckpointErrors::HeaderLengthPastTheEnd);
+  run("MalformedJsonHeader", &CheckpointErrors::MalformedJsonHeader);
+  run("HeaderNotAnObject", &CheckpointErrors::HeaderNotAnObject);
+  run("EntryWithoutOffsets", &CheckpointErrors::EntryWithoutOffsets);
+  run("OffsetsOutOfRange", &CheckpointErrors::OffsetsOutOfRange);
+  run("OffsetsOutOfOrder", &CheckpointErrors::OffsetsOutOfOrder);
+  run("OverlappingOffsets", &CheckpointErrors::OverlappingOffsets);
+  run("UnknownDtype", &CheckpointErrors::UnknownDtype);
+  run("ByteSizeDoesNotMatchShape", &CheckpointErrors::ByteSizeDoesNotMatchShape);
+  run("NegativeShape", &CheckpointErrors::NegativeShape);
+}
+
+TEST_F(CheckpointErrors, TensorsAgainstTheConfig) {
+  run("MissingTensor", &CheckpointErrors::MissingTensor);
+  run("MisShapedTensor", &CheckpointErrors::MisShapedTensor);
+  run("IntegerWeights", &CheckpointErrors::IntegerWeights);
+  run("UnexpectedTensorsAreReportedNotFatal", &CheckpointErrors::UnexpectedTensorsAreReportedNotFatal);
+}
+
+TEST_F(CheckpointErrors, ConfigAndDirectory) {
+  run("BadConfigValueNamesTheFile", &CheckpointErrors::BadConfigValueNamesTheFile);
+  run("MissingConfigWeightsOrDirectory", &CheckpointErrors::MissingConfigWeightsOrDirectory);
+}
+
+TEST_F(CheckpointErrors, TorchBinFiles) {
+  run("BinNotAZip", &CheckpointErrors::BinNotAZip);
+  run("BinTruncated", &CheckpointErrors::BinTruncated);
+  run("BinCorruptPickle", &CheckpointErrors::BinCorruptPickle);
+  run("BinStorageSmallerThanRecorded", &CheckpointErrors::BinStorageSmallerThanRecorded);
+  run("BinMissingStorage", &CheckpointErrors::BinMissingStorage);
+}
+
+TEST_F(CheckpointErrors, ShardIndexes) {
+  run("ShardMissing", &CheckpointErrors::ShardMissing);
+  run("IndexPointsAtTheWrongShard", &CheckpointErrors::IndexPointsAtTheWrongShard);
+  run("ShardNameLeavesTheDirectory", &CheckpointErrors::ShardNameLeavesTheDirectory);
+  run("IndexWithoutWeightMap", &CheckpointErrors::IndexWithoutWeightMap);
 }
 
 // Random single-byte corruption of the parts that describe the data (safetensors header, the
@@ -321,6 +424,7 @@ void fuzz(const std::string& dir, const std::string& file, size_t begin, size_t 
 }
 
 TEST_F(CheckpointErrors, FuzzedHeadersNeverCrash) {
+  case_ = "fuzz";
   auto st = copy("mpt-tiny");
   fuzz(st, "model.safetensors", 0, 8 + 2048, 300);
   auto bin = copy("mpt-tiny-bin");

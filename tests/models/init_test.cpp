@@ -50,7 +50,7 @@ TEST(RandomCheckpoint, ShardsAboveTheLimitWithAnIndexAndTheSameWeights) {
   for (int k = 1; k <= 7; ++k)
     EXPECT_TRUE(fs::exists(many + "/model-0000" + std::to_string(k) + "-of-00007.safetensors")) << k;
   for (const auto& e : fs::directory_iterator(many)) {
-    if (e.path().extension() == ".safetensors") EXPECT_LE(fs::file_size(e.path()), (100u << 10) + 4096) << e.path();  // + header
+    if (e.path().extension() == ".safetensors") { EXPECT_LE(fs::file_size(e.path()), (100u << 10) + 4096) << e.path(); }  // + header
   }
   auto a = MptModel::load(one), b = MptModel::load(many);
   EXPECT_EQ(b->load_report().layout, "sharded safetensors");

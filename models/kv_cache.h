@@ -9,7 +9,8 @@
 //
 // Shapes (see mpt_forward.cpp's legend): keys and values [B, K, S, D] per layer, valid [B, S],
 // positions [B, S], next_position [B], with S = length(). Storage grows by doubling when a forward
-// pass needs more columns than capacity(). The cache lives on the model's device in its dtype.
+// pass needs more columns than capacity(). The cache lives on the model's device in its compute
+// dtype (float32 on CPU, the model dtype on CUDA).
 // Not thread-safe: one forward pass at a time may extend a cache; read-only use
 // (MptModel::hidden_after) may be concurrent.
 #pragma once

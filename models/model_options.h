@@ -17,9 +17,16 @@ struct ModelOptions {
   // "cpu", "cuda" (device 0) or "cuda:N". Checked at load: Input error when libtorch has no CUDA,
   // when no device is visible, or N is out of range.
   std::string device = "cpu";
-  // fp16 is refused on CPU (libtorch 1.13's CPU kernels have no fp16 matmul); fp32 and bf16 work
-  // everywhere, fp16 on CUDA.
+  // The dtype of the weights. On CUDA activations and the KV cache use it too (bf16/fp16 compute,
+  // float32 softmax). On CPU activations are always float32 (libtorch's CPU bf16 kernels are 2-20x
+  // slower than float32 without native bf16 instructions): bf16 halves the weights' memory, and
+  // its results are the float32 model's with bf16-rounded weights. fp16 is refused on CPU
+  // (libtorch 1.13's CPU kernels have no fp16 matmul).
   DType dtype = DType::F32;
+  // CPU threads for ATen's intra-op parallelism (matmuls, elementwise ops), set process-wide when a
+  // model is loaded on CPU. 0 = every CPU this process may run on (its affinity mask). ATen's own
+  // default counts physical cores as its cpuinfo library sees them, which is 1 on some 2-vCPU VMs.
+  int threads = 0;
 };
 
 }  // namespace mpt

@@ -63,9 +63,20 @@ std::vector<float> alibi_slopes(int64_t H, double alibi_bias_max) {
   return interleaved;
 }
 
+// A weight in the activations' dtype. Weights are stored in the model dtype; activations use the
+// compute dtype (MptModel::State::compute_dtype): the model dtype on CUDA, float32 on CPU. So on CPU a
+// bf16 model keeps bf16 weights (half the memory) and converts each weight when it is used:
+// libtorch's CPU bf16 kernels run 2-20x slower than float32 ones on CPUs without native bf16
+// instructions (bench_model: GEMM 4 vs 67 GFLOP/s, LayerNorm 18x, GELU 2x on the build machine).
+at::Tensor as(const at::Tensor& w, const at::Tensor& x) {
+  return w.defined() && w.scalar_type() != x.scalar_type() ? w.to(x.scalar_type()) : w;
+}
+
+at::Tensor linear(const at::Tensor& x, const LinearWeights& w) { return at::linear(x, as(w.weight, x), as(w.bias, x)); }
+
 // LayerNorm (bias only when the checkpoint has one), or RMSNorm computed in float32.
 at::Tensor norm(const at::Tensor& x, const NormWeights& w, const MptConfig& c) {
-  if (c.norm_type == NormType::LayerNorm) return at::layer_norm(x, {x.size(-1)}, w.weight, w.bias, c.norm_eps);
+  if (c.norm_type == NormType::LayerNorm) return at::layer_norm(x, {x.size(-1)}, as(w.weight, x), as(w.bias, x), c.norm_eps);
   at::Tensor xf = x.to(at::kFloat);
   at::Tensor y = xf.mul(at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true).add(c.norm_eps)));
   return y.mul(w.weight.to(at::kFloat)).to(x.scalar_type());
@@ -78,7 +89,7 @@ at::Tensor attention(const at::Tensor& x, const BlockWeights& w, const MptConfig
   const int64_t B = x.size(0), T = x.size(1);
   const int64_t H = c.n_heads, K = c.kv_n_heads, G = H / K, D = c.head_dim();
 
-  at::Tensor qkv = at::linear(x, w.wqkv.weight, w.wqkv.bias);              // [B, T, (H + 2K)·D]
+  at::Tensor qkv = linear(x, w.wqkv);                                     // [B, T, (H + 2K)·D]
   if (c.clip_qkv) qkv = qkv.clamp(-*c.clip_qkv, *c.clip_qkv);
   std::vector<at::Tensor> parts = qkv.split_with_sizes({H * D, K * D, K * D}, -1);
   at::Tensor q = parts[0], k = parts[1], v = parts[2];                     // [B, T, H·D], [B, T, K·D] x2
@@ -108,17 +119,17 @@ at::Tensor attention(const at::Tensor& x, const BlockWeights& w, const MptConfig
   if (c.alibi) scores.addcmul_(ctx.slopes, ctx.rel_pos);                   // + slope_h · (j − i)
   scores.masked_fill_(ctx.blocked, std::numeric_limits<float>::lowest()); // masks after the bias
   at::Tensor probs = at::softmax(scores, -1).to(x.scalar_type());          // [B, H, T, S]
-  at::Tensor out = at::matmul(probs.view({B, K, G * T, S}), values)        // [B, K, G·T, D]
+  at::Tensor out = at::matmul(probs.view({B, K, G * T, S}), values)       // [B, K, G·T, D]
                        .view({B, H, T, D})
                        .transpose(1, 2)
                        .reshape({B, T, H * D});                            // [B, T, H·D]
-  return at::linear(out, w.out_proj.weight, w.out_proj.bias);              // [B, T, C]
+  return linear(out, w.out_proj);                                         // [B, T, C]
 }
 
 // The MLP of one block: up, exact (erf) GELU, down. [B, T, C] -> [B, T, C].
 at::Tensor mlp(const at::Tensor& x, const BlockWeights& w) {
-  at::Tensor h = at::linear(x, w.up_proj.weight, w.up_proj.bias);          // [B, T, F]
-  return at::linear(at::gelu(h, "none"), w.down_proj.weight, w.down_proj.bias);
+  at::Tensor h = linear(x, w.up_proj);                                    // [B, T, F]
+  return linear(at::gelu(h, "none"), w.down_proj);
 }
 
 }  // namespace
@@ -169,8 +180,8 @@ at::Tensor MptModel::forward_impl(const at::Tensor& ids, const at::Tensor& valid
   }
 
   // 4. Embeddings.
-  at::Tensor x = at::embedding(w.wte, ids);                                 // [B, T, C]
-  if (c.learned_pos_emb) x = x.add(at::embedding(w.wpe, pos));
+  at::Tensor x = at::embedding(w.wte, ids).to(state_->compute_dtype);     // [B, T, C]
+  if (c.learned_pos_emb) x = x.add(at::embedding(w.wpe, pos).to(x.scalar_type()));
   // embedding_fraction only scales gradients (x·f + x.detach()·(1 − f)); the value is x.
 
   // 5. The blocks: pre-norm residual attention, then pre-norm residual MLP.
@@ -190,7 +201,7 @@ at::Tensor MptModel::unembed_impl(const at::Tensor& hidden) const {
   c10::InferenceMode inference;
   const MptWeights& w = state_->weights;
   const at::Tensor& out = config_.tie_word_embeddings ? w.wte : w.lm_head;  // [V, C]
-  at::Tensor logits = at::linear(hidden, out).to(at::kFloat);               // [..., V]
+  at::Tensor logits = at::linear(hidden, as(out, hidden)).to(at::kFloat); // [..., V]
   if (config_.logit_scale) logits.mul_(*config_.logit_scale);               // LLM Foundry; HF ignores it
   return logits;
 }

@@ -3,12 +3,15 @@
 #include "models/mpt_model.h"
 
 #include <ATen/Context.h>
+#include <ATen/Parallel.h>
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/cat.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/from_blob.h>
 #include <ATen/ops/zeros.h>
 #include <c10/core/InferenceMode.h>
+
+#include <sched.h>
 
 #include <algorithm>
 #include <cstring>
@@ -214,9 +217,16 @@ std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOpti
   m->state_ = std::make_unique<State>();
   m->state_->device = parse_device(options.device);
   m->state_->dtype = scalar_type(options.dtype);
+  m->state_->compute_dtype = m->state_->device.is_cpu() ? at::kFloat : m->state_->dtype;  // see mpt_forward.cpp
   if (options.dtype == DType::F16 && m->state_->device.is_cpu())
     throw input_error("fp16 is not supported on CPU", "--dtype fp16", "fp32 or bf16 on CPU (fp16 on CUDA)",
                       "fp16 with --device cpu");
+  if (m->state_->device.is_cpu()) {
+    cpu_set_t cpus;
+    int n = options.threads;
+    if (n <= 0) n = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 0;
+    if (n > 0 && n != at::get_num_threads()) at::set_num_threads(n);
+  }
   CheckpointFiles ckpt(dir);
   m->files_ = ckpt.files();
   m->files_.push_back(config_path);
@@ -268,7 +278,7 @@ KVCache MptModel::new_cache(int64_t batch, int64_t capacity) const {
   return torch_guarded("allocating a KV cache", [&] {
     c10::InferenceMode guard;
     return KVCache(config_.n_layers, batch, config_.kv_n_heads, config_.head_dim(), capacity,
-                   at::TensorOptions().dtype(state_->dtype).device(state_->device));
+                   at::TensorOptions().dtype(state_->compute_dtype).device(state_->device));
   });
 }
 

@@ -77,8 +77,9 @@ class MptModel {
 
   // ---- Tensor API (include <ATen/core/Tensor.h> and "models/kv_cache.h" to call these) ----
 
-  // Final hidden states (after norm_f) of right-padded rows: [B, T, C] on device() in the model
-  // dtype, T = the longest row. Positions past a row's end are padding (finite, meaningless).
+  // Final hidden states (after norm_f) of right-padded rows: [B, T, C] on the model's device in the
+  // compute dtype (float32 on CPU, the model dtype on CUDA; see ModelOptions::dtype), T = the longest
+  // row. Positions past a row's end are padding (finite, meaningless).
   at::Tensor hidden(const std::vector<TokenIds>& rows) const;
   // The same, with every row continuing the tokens already in `cache` (one cache row per row), and
   // these tokens appended to the cache afterwards (right-padding becomes masked cache columns).
@@ -86,13 +87,13 @@ class MptModel {
   // The same, attending to a computed prefix without changing it. prefix.batch() is 1 (every row
   // continues the same prefix) or rows.size() (one prefix row per row).
   at::Tensor hidden_after(const KVCache& prefix, const std::vector<TokenIds>& rows) const;
-  // Logits of hidden states: [..., C] -> [..., V] float32 on device(), with logit_scale applied
+  // Logits of hidden states: [..., C] -> [..., V] float32 on the model's device, with logit_scale applied
   // (LLM Foundry semantics) and the tied embedding (or lm_head) as the output matrix.
   at::Tensor unembed(const at::Tensor& hidden) const;
   // An empty cache for `batch` rows, with room for `capacity` columns (it grows when needed).
   KVCache new_cache(int64_t batch, int64_t capacity) const;
 
-  // Low level, for generation: ids [B, T] int64 and valid [B, T] bool on device(), padding
+  // Low level, for generation: ids [B, T] int64 and valid [B, T] bool on the model's device, padding
   // anywhere (valid false). At most one of `cache` (read and extended) and `prefix` (read only).
   // Ids must already be in range. Returns hidden states [B, T, C].
   at::Tensor forward(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache = nullptr,

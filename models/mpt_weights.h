@@ -49,7 +49,8 @@ namespace mpt {
 // What MptModel keeps behind its ATen-free header.
 struct MptModel::State {
   at::Device device{at::kCPU};
-  at::ScalarType dtype = at::kFloat;
+  at::ScalarType dtype = at::kFloat;          // of the weights
+  at::ScalarType compute_dtype = at::kFloat;  // of activations and the KV cache: dtype on CUDA, float32 on CPU
   MptWeights weights;
   mutable std::atomic<bool> warned_long_sequence{false};
 };

@@ -11,6 +11,7 @@ ModelOptions ModelFlags::options() const {
   ModelOptions o;
   o.device = device;
   o.dtype = parse_dtype(dtype, "--dtype");
+  o.threads = threads;
   return o;
 }
 
@@ -19,6 +20,7 @@ void add_model_flags(CLI::App& app, ModelFlags& flags) {
       ->required();
   app.add_option("--dtype", flags.dtype, "weights and activations: fp32, bf16 or fp16 (fp16 on CUDA only)");
   app.add_option("--device", flags.device, "cpu, cuda or cuda:N");
+  app.add_option("--threads", flags.threads, "CPU threads for the model (0 = every CPU this process may use)");
 }
 
 TokenIds parse_token_ids(const std::string& text, const std::string& where) {

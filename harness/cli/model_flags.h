@@ -1,5 +1,5 @@
 // Options shared by the subcommands that load a checkpoint (logits, generate): --model, --dtype,
-// --device, and the --ids token list.
+// --device, --threads, and the --ids token list.
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -15,11 +15,12 @@ struct ModelFlags {
   std::string model;
   std::string dtype = "fp32";
   std::string device = "cpu";
+  int threads = 0;
 
   ModelOptions options() const;  // Input error for an unknown dtype
 };
 
-// Declares --model (required), --dtype and --device on `app`.
+// Declares --model (required), --dtype, --device and --threads on `app`.
 void add_model_flags(CLI::App& app, ModelFlags& flags);
 
 // Parses "5 9 13" or "5,9,13" into ids. Input error naming `where` for anything else or an empty list.

@@ -72,11 +72,14 @@ at::Tensor as(const at::Tensor& w, const at::Tensor& x) {
   return w.defined() && w.scalar_type() != x.scalar_type() ? w.to(x.scalar_type()) : w;
 }
 
-at::Tensor linear(const at::Tensor& x, const LinearWeights& w) { return at::linear(x, as(w.weight, x), as(w.bias, x)); }
+at::Tensor linear(const at::Tensor& x, const LinearWeights& w) {
+  return at::linear(x, as(w.weight, x), as(w.bias, x));
+}
 
 // LayerNorm (bias only when the checkpoint has one), or RMSNorm computed in float32.
 at::Tensor norm(const at::Tensor& x, const NormWeights& w, const MptConfig& c) {
-  if (c.norm_type == NormType::LayerNorm) return at::layer_norm(x, {x.size(-1)}, as(w.weight, x), as(w.bias, x), c.norm_eps);
+  if (c.norm_type == NormType::LayerNorm)
+    return at::layer_norm(x, {x.size(-1)}, as(w.weight, x), as(w.bias, x), c.norm_eps);
   at::Tensor xf = x.to(at::kFloat);
   at::Tensor y = xf.mul(at::rsqrt(xf.pow(2).mean(-1, /*keepdim=*/true).add(c.norm_eps)));
   return y.mul(w.weight.to(at::kFloat)).to(x.scalar_type());
@@ -89,19 +92,19 @@ at::Tensor attention(const at::Tensor& x, const BlockWeights& w, const MptConfig
   const int64_t B = x.size(0), T = x.size(1);
   const int64_t H = c.n_heads, K = c.kv_n_heads, G = H / K, D = c.head_dim();
 
-  at::Tensor qkv = linear(x, w.wqkv);                                     // [B, T, (H + 2K)·D]
+  at::Tensor qkv = linear(x, w.wqkv);                                        // [B, T, (H + 2K)·D]
   if (c.clip_qkv) qkv = qkv.clamp(-*c.clip_qkv, *c.clip_qkv);
   std::vector<at::Tensor> parts = qkv.split_with_sizes({H * D, K * D, K * D}, -1);
-  at::Tensor q = parts[0], k = parts[1], v = parts[2];                     // [B, T, H·D], [B, T, K·D] x2
-  if (c.qk_ln) {                                                           // over all heads at once
+  at::Tensor q = parts[0], k = parts[1], v = parts[2];                       // [B, T, H·D], [B, T, K·D] x2
+  if (c.qk_ln) {                                                             // over all heads at once
     q = norm(q, w.q_ln, c);
     k = norm(k, w.k_ln, c);
   }
-  q = q.reshape({B, T, H, D}).transpose(1, 2);                             // [B, H, T, D]
-  k = k.reshape({B, T, K, D}).transpose(1, 2);                             // [B, K, T, D]
-  v = v.reshape({B, T, K, D}).transpose(1, 2);                             // [B, K, T, D]
+  q = q.reshape({B, T, H, D}).transpose(1, 2);                               // [B, H, T, D]
+  k = k.reshape({B, T, K, D}).transpose(1, 2);                               // [B, K, T, D]
+  v = v.reshape({B, T, K, D}).transpose(1, 2);                               // [B, K, T, D]
 
-  at::Tensor keys = k, values = v;                                         // [B, K, S, D]
+  at::Tensor keys = k, values = v;                                           // [B, K, S, D]
   if (cache) {
     std::tie(keys, values) = cache->write(layer, k, v);
   } else if (prefix) {
@@ -115,20 +118,20 @@ at::Tensor attention(const at::Tensor& x, const BlockWeights& w, const MptConfig
   at::Tensor scores = at::matmul(q.reshape({B, K, G * T, D}), keys.transpose(2, 3))  // [B, K, G·T, S]
                           .view({B, H, T, S})
                           .to(at::kFloat)
-                          .mul_(c.softmax_scale);                          // [B, H, T, S] float32
-  if (c.alibi) scores.addcmul_(ctx.slopes, ctx.rel_pos);                   // + slope_h · (j − i)
+                          .mul_(c.softmax_scale);                            // [B, H, T, S] float32
+  if (c.alibi) scores.addcmul_(ctx.slopes, ctx.rel_pos);                     // + slope_h · (j − i)
   scores.masked_fill_(ctx.blocked, std::numeric_limits<float>::lowest()); // masks after the bias
-  at::Tensor probs = at::softmax(scores, -1).to(x.scalar_type());          // [B, H, T, S]
-  at::Tensor out = at::matmul(probs.view({B, K, G * T, S}), values)       // [B, K, G·T, D]
+  at::Tensor probs = at::softmax(scores, -1).to(x.scalar_type());            // [B, H, T, S]
+  at::Tensor out = at::matmul(probs.view({B, K, G * T, S}), values)          // [B, K, G·T, D]
                        .view({B, H, T, D})
                        .transpose(1, 2)
-                       .reshape({B, T, H * D});                            // [B, T, H·D]
-  return linear(out, w.out_proj);                                         // [B, T, C]
+                       .reshape({B, T, H * D});                              // [B, T, H·D]
+  return linear(out, w.out_proj);                                            // [B, T, C]
 }
 
 // The MLP of one block: up, exact (erf) GELU, down. [B, T, C] -> [B, T, C].
 at::Tensor mlp(const at::Tensor& x, const BlockWeights& w) {
-  at::Tensor h = linear(x, w.up_proj);                                    // [B, T, F]
+  at::Tensor h = linear(x, w.up_proj);                                       // [B, T, F]
   return linear(at::gelu(h, "none"), w.down_proj);
 }
 

@@ -18,7 +18,6 @@
 #include <ATen/ops/mm.h>
 #include <ATen/ops/randn.h>
 #include <c10/core/InferenceMode.h>
-#include <sched.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -175,10 +174,7 @@ int main(int argc, char** argv) {
     else if (a == "--tokens") tokens = std::atoll(argv[i + 1]);
     else if (a == "--threads") threads = std::atoi(argv[i + 1]);
   }
-  if (threads <= 0) {  // what MptModel::load uses by default: every CPU in the affinity mask
-    cpu_set_t cpus;
-    threads = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
-  }
+  if (threads <= 0) threads = at::get_num_threads();  // ATen's default, as MptModel::load keeps it
   mpt::log::set_level(mpt::log::Level::Warn);
   const std::string m125 = ensure_checkpoint(dir + "/mpt-125m", "mpt-125m");
   const std::string m350 = ensure_checkpoint(dir + "/mpt-350m", "mpt-350m");

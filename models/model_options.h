@@ -24,8 +24,9 @@ struct ModelOptions {
   // (libtorch 1.13's CPU kernels have no fp16 matmul).
   DType dtype = DType::F32;
   // CPU threads for ATen's intra-op parallelism (matmuls, elementwise ops), set process-wide when a
-  // model is loaded on CPU. 0 = every CPU this process may run on (its affinity mask). ATen's own
-  // default counts physical cores as its cpuinfo library sees them, which is 1 on some 2-vCPU VMs.
+  // model is loaded on CPU. 0 = leave ATen's setting: OMP_NUM_THREADS when set, else the physical
+  // cores its cpuinfo library sees (1 on this project's 2-vCPU build machine). More threads than
+  // idle cores make OpenMP barriers stall (seconds per forward pass on a busy machine).
   int threads = 0;
 };
 

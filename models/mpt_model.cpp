@@ -11,8 +11,6 @@
 #include <ATen/ops/zeros.h>
 #include <c10/core/InferenceMode.h>
 
-#include <sched.h>
-
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
@@ -221,12 +219,8 @@ std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOpti
   if (options.dtype == DType::F16 && m->state_->device.is_cpu())
     throw input_error("fp16 is not supported on CPU", "--dtype fp16", "fp32 or bf16 on CPU (fp16 on CUDA)",
                       "fp16 with --device cpu");
-  if (m->state_->device.is_cpu()) {
-    cpu_set_t cpus;
-    int n = options.threads;
-    if (n <= 0) n = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 0;
-    if (n > 0 && n != at::get_num_threads()) at::set_num_threads(n);
-  }
+  if (m->state_->device.is_cpu() && options.threads > 0 && options.threads != at::get_num_threads())
+    at::set_num_threads(options.threads);
   CheckpointFiles ckpt(dir);
   m->files_ = ckpt.files();
   m->files_.push_back(config_path);

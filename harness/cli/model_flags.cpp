@@ -20,7 +20,7 @@ void add_model_flags(CLI::App& app, ModelFlags& flags) {
       ->required();
   app.add_option("--dtype", flags.dtype, "weights and activations: fp32, bf16 or fp16 (fp16 on CUDA only)");
   app.add_option("--device", flags.device, "cpu, cuda or cuda:N");
-  app.add_option("--threads", flags.threads, "CPU threads for the model (0 = every CPU this process may use)");
+  app.add_option("--threads", flags.threads, "CPU threads (0 = ATen's default: OMP_NUM_THREADS, else the physical cores it detects)");
 }
 
 TokenIds parse_token_ids(const std::string& text, const std::string& where) {

@@ -18,7 +18,7 @@ ModelOptions ModelFlags::options() const {
 void add_model_flags(CLI::App& app, ModelFlags& flags) {
   app.add_option("--model", flags.model, "checkpoint directory (config.json + model.safetensors, shards with an index, or pytorch_model.bin)")
       ->required();
-  app.add_option("--dtype", flags.dtype, "weights and activations: fp32, bf16 or fp16 (fp16 on CUDA only)");
+  app.add_option("--dtype", flags.dtype, "dtype of the weights (and of activations on CUDA; CPU computes in fp32): fp32, bf16 or fp16 (CUDA only)");
   app.add_option("--device", flags.device, "cpu, cuda or cuda:N");
   app.add_option("--threads", flags.threads, "CPU threads (0 = ATen's default: OMP_NUM_THREADS, else the physical cores it detects)");
 }

@@ -20,6 +20,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "models/checkpoint_files.h"
+#include "models/config_reconcile.h"
 #include "models/kv_cache.h"
 #include "models/mapped_file.h"
 #include "models/mpt_tensors.h"
@@ -222,6 +223,8 @@ std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOpti
   if (m->state_->device.is_cpu() && options.threads > 0 && options.threads != at::get_num_threads())
     at::set_num_threads(options.threads);
   CheckpointFiles ckpt(dir);
+  m->config_ = reconcile_config(m->config_, ckpt, m->report_.adjustments);
+  for (const auto& note : m->report_.adjustments) MPT_LOG(Warn, "{}: {}", config_path, note);
   m->files_ = ckpt.files();
   m->files_.push_back(config_path);
   std::sort(m->files_.begin(), m->files_.end());

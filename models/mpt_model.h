@@ -52,6 +52,7 @@ struct LoadReport {
   std::string layout;                    // "safetensors", "sharded safetensors", "torch .bin", "sharded torch .bin"
   std::vector<std::string> unexpected;   // checkpoint tensors the config does not use (logged as a warning)
   std::vector<std::string> non_tensors;  // non-tensor state-dict entries of .bin files
+  std::vector<std::string> adjustments;  // config settings the tensors overrode (config_reconcile.h)
 };
 
 class MptModel {
@@ -67,6 +68,8 @@ class MptModel {
   MptModel(const MptModel&) = delete;
   MptModel& operator=(const MptModel&) = delete;
 
+  // The config the model runs: config.json, reconciled with the checkpoint's tensors where HF
+  // transformers ignored a setting when writing it (see config_reconcile.h and load_report()).
   const MptConfig& config() const { return config_; }
   const ModelOptions& options() const { return options_; }
   const std::string& dir() const { return dir_; }

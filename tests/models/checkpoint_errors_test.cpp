@@ -2,10 +2,10 @@
 // the tensor, where there is one) and says what was expected; none may crash. Cases are built from
 // the fixture by editing bytes, so no binary junk is committed.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <random>
 
 #include "common/error.h"
@@ -214,14 +214,14 @@ void CheckpointErrors::MissingTensor() {
 }
 
 void CheckpointErrors::MisShapedTensor() {
-  auto dir = copy("mpt-tiny");
-  auto config = nlohmann::json::parse(read_bytes(dir + "/config.json"));
-  config["expansion_ratio"] = 2;
-  write_bytes(dir + "/config.json", config.dump());
-  EXPECT_CONTAINS(
-      load_error(dir),
-      "tensor has the wrong shape for this config (" + dir +
-          "/model.safetensors, tensor 'transformer.blocks.0.ffn.up_proj.weight'): expected [128, 64], found [256, 64]");
+  // Block 0 fixes the FFN width (config_reconcile.h); block 1 disagreeing with it is an error.
+  auto dir = rewrite(copy("mpt-tiny"), [](auto& e, auto&) {
+    for (auto& t : e)
+      if (t.name == "transformer.blocks.1.ffn.up_proj.weight") t.shape = {128, 128};
+  });
+  EXPECT_CONTAINS(load_error(dir), "tensor has the wrong shape for this config (" + dir +
+                                       "/model.safetensors, tensor 'transformer.blocks.1.ffn.up_proj.weight'): expected "
+                                       "[256, 64], found [128, 128]");
 }
 
 void CheckpointErrors::IntegerWeights() {

@@ -7,10 +7,13 @@
 // relative to the last key in HF (slope·(j − (S−1))); the two differ by a per-row constant that the
 // softmax removes exactly in arithmetic and up to float32 rounding (~1e-6 here) in practice.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
+#include "common/jsonl.h"
 #include "models/generation.h"
 #include "models/mpt_model.h"
 #include "tests/models/fixture_util.h"
@@ -103,6 +106,29 @@ TEST_F(FixtureParity, GreedyGenerationTokenForToken) {
         EXPECT_EQ(out[i].end, GenerationEnd::Length);
       }
     }
+  }
+}
+
+// HF's MptForCausalLM ignores these settings, so a checkpoint it wrote lacks the tensors they call
+// for and HF computes it as its tensors say: so must mpt-eval (config_reconcile.h).
+TEST_F(FixtureParity, SettingsHfIgnoresFollowTheTensors) {
+  for (const char* patch : {R"({"no_bias": false, "expansion_ratio": 2, "attn_config": {"qk_ln": true,
+                                "attn_type": "grouped_query_attention", "kv_n_heads": 2, "fused_qkv": false}})",
+                            R"({"learned_pos_emb": true, "attn_config": {"alibi": false}})"}) {
+    SCOPED_TRACE(patch);
+    const std::string dir = ::testing::TempDir() + "/parity-hf-settings";
+    std::filesystem::remove_all(dir);
+    std::filesystem::copy(fixture("mpt-tiny"), dir);
+    auto config = nlohmann::json::parse(read_file(dir + "/config.json"));
+    config.merge_patch(nlohmann::json::parse(patch));
+    std::filesystem::permissions(dir + "/config.json", std::filesystem::perms::owner_write, std::filesystem::perm_options::add);
+    write_file_atomic(dir + "/config.json", config.dump());
+    auto model = MptModel::load(dir);
+    EXPECT_FALSE(model->load_report().adjustments.empty());
+    std::vector<int64_t> shape;
+    auto ids = to_ids(golden<int64_t>(*expected_, "input_ids_2"));
+    auto want = golden<float>(*expected_, "logits_2", &shape);
+    EXPECT_LT(max_abs_diff(model->logits(ids), want.data(), shape[1]), kTol);
   }
 }
 

@@ -7,10 +7,10 @@
 // the bound for cached decoding).
 #include <ATen/core/Tensor.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
-#include <nlohmann/json.hpp>
 
 #include "models/kv_cache.h"
 #include "models/mpt_model.h"

@@ -10,11 +10,11 @@
 // Tolerance 1e-4 absolute on logits of magnitude ~1: the model computes in float32 (relative rounding
 // ~1e-7 per operation, a few hundred operations deep), the reference in double.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cmath>
 #include <filesystem>
 #include <map>
-#include <nlohmann/json.hpp>
 
 #include "models/mpt_model.h"
 #include "models/random_checkpoint.h"

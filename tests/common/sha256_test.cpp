@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -34,6 +35,32 @@ TEST(Sha256, FileHashAndMissingFile) {
   EXPECT_EQ(sha256_file_hex(path.string()), sha256_hex("abc"));
   std::filesystem::remove(path);
   EXPECT_THROW(sha256_file_hex(path.string()), Error);
+}
+
+}  // namespace mpt
+
+namespace mpt {
+
+// Cross-check against coreutils' sha256sum (an independent implementation) on lengths around
+// every block and padding boundary, so the SHA-NI path and the block splitting are covered.
+TEST(Sha256, AgreesWithCoreutilsOnManyLengths) {
+  if (std::system("command -v sha256sum >/dev/null 2>&1") != 0) GTEST_SKIP() << "sha256sum not installed";
+  auto path = std::filesystem::temp_directory_path() / "mpteval_sha_lengths.bin";
+  std::string data;
+  uint32_t x = 12345;
+  for (size_t len : {0u, 1u, 55u, 56u, 63u, 64u, 65u, 119u, 120u, 127u, 128u, 129u, 1000u, 4096u, 100003u}) {
+    data.resize(len);
+    for (char& c : data) c = static_cast<char>((x = x * 1664525u + 1013904223u) >> 24);
+    { std::ofstream(path, std::ios::binary) << data; }
+    std::string cmd = "sha256sum " + path.string();
+    FILE* p = popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    char buf[65] = {};
+    ASSERT_EQ(std::fread(buf, 1, 64, p), 64u);
+    pclose(p);
+    EXPECT_EQ(sha256_hex(data), std::string(buf)) << "length " << len;
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace mpt

@@ -4,4 +4,9 @@
 #include "harness/cli/command.h"
 
 namespace mpt::cli {
+
+Action attach_report(CLI::App& app);   // cmd_report.cpp
+Action attach_compare(CLI::App& app);  // cmd_compare.cpp
+Action attach_check(CLI::App& app);    // cmd_check.cpp
+
 }  // namespace mpt::cli

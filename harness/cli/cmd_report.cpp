@@ -1,0 +1,54 @@
+// mpt-eval report: the stored runs as a comparison table (CSV, Markdown, HTML or JSON).
+#include <cstdio>
+#include <memory>
+
+#include "common/jsonl.h"
+#include "common/log.h"
+#include "harness/cli/subcommands.h"
+#include "reports/report.h"
+#include "results/store.h"
+
+namespace mpt::cli {
+namespace {
+
+struct ReportOptions {
+  std::string db = results::default_db_path();
+  std::vector<int64_t> runs;
+  std::vector<std::string> labels;
+  std::string format = "md";
+  std::string out;
+  size_t max_changes = 50;
+};
+
+int run_report(const ReportOptions& o) {
+  results::Store store = results::Store::open(o.db, results::SqliteDb::OpenMode::MustExist);
+  std::string text = reports::build_report(store, {o.runs, o.labels}, reports::parse_report_format(o.format),
+                                           o.max_changes);
+  if (o.out.empty()) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+  } else {
+    write_file_atomic(o.out, text);
+    MPT_LOG(Info, "wrote {} report to {}", o.format, o.out);
+  }
+  return 0;
+}
+
+}  // namespace
+
+Action attach_report(CLI::App& app) {
+  auto o = std::make_shared<ReportOptions>();
+  app.add_option("--db", o->db, "results database ($MPTEVAL_DB when set, else ./mpt-eval.db)");
+  CLI::Option* runs =
+      app.add_option("--runs", o->runs, "run ids to report, in this column order (any status)")->delimiter(',');
+  app.add_option("--label", o->labels, "report the completed runs carrying these labels (default: all completed runs)")
+      ->delimiter(',')
+      ->excludes(runs);
+  app.add_option("--format", o->format, "csv, md, html or json")
+      ->check(CLI::IsMember({"csv", "md", "markdown", "html", "json"}));
+  app.add_option("--out", o->out, "write the report to this file (atomically) instead of stdout");
+  app.add_option("--max-changes", o->max_changes,
+                 "html: changed examples listed per task between the first and the last run");
+  return [o] { return run_report(*o); };
+}
+
+}  // namespace mpt::cli

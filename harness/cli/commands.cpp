@@ -11,12 +11,12 @@ namespace mpt::cli {
 // The one table of subcommands. Keep summaries short: `mpt-eval <cmd> --help` has the details.
 static const Command kCommands[] = {
     {"run", "evaluate a checkpoint on ICL tasks and HumanEval; results go to the store", attach_unavailable},
-    {"prompts", "print the exact prompt pieces a task gives the model", attach_unavailable},
-    {"tokenize", "encode text to GPT-NeoX token ids, or decode ids to text", attach_unavailable},
-    {"init", "write a random-weight MPT checkpoint (tests, demos, benchmarks)", attach_unavailable},
-    {"logits", "print a checkpoint's logits for given token ids as JSON", attach_unavailable},
-    {"generate", "generate tokens from a checkpoint", attach_unavailable},
-    {"score-samples", "run HumanEval completions in the sandbox and report pass@k", attach_unavailable},
+    {"prompts", "print the exact prompt pieces a task gives the model", attach_prompts},
+    {"tokenize", "encode text to GPT-NeoX token ids, or decode ids to text", attach_tokenize},
+    {"init", "write a random-weight MPT checkpoint (tests, demos, benchmarks)", attach_init},
+    {"logits", "print a checkpoint's logits for given token ids as JSON", attach_logits},
+    {"generate", "generate tokens from a checkpoint", attach_generate},
+    {"score-samples", "run HumanEval completions in the sandbox and report pass@k", attach_score_samples},
     {"report", "render stored results as CSV, Markdown, HTML or JSON", attach_report},
     {"compare", "compare two runs task by task, with paired significance tests", attach_compare},
     {"check", "CI regression check of a candidate run against a baseline", attach_check},

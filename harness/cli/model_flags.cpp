@@ -1,0 +1,47 @@
+#include "harness/cli/model_flags.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+#include "common/error.h"
+
+namespace mpt::cli {
+
+ModelOptions ModelFlags::options() const {
+  ModelOptions o;
+  o.device = device;
+  o.dtype = parse_dtype(dtype, "--dtype");
+  o.threads = threads;
+  return o;
+}
+
+void add_model_flags(CLI::App& app, ModelFlags& flags) {
+  app.add_option("--model", flags.model, "checkpoint directory (config.json + model.safetensors, shards with an index, or pytorch_model.bin)")
+      ->required();
+  app.add_option("--dtype", flags.dtype, "dtype of the weights (and of activations on CUDA; CPU computes in fp32): fp32, bf16 or fp16 (CUDA only)");
+  app.add_option("--device", flags.device, "cpu, cuda or cuda:N");
+  app.add_option("--threads", flags.threads, "CPU threads (0 = ATen's default: OMP_NUM_THREADS, else the physical cores it detects)");
+}
+
+TokenIds parse_token_ids(const std::string& text, const std::string& where) {
+  TokenIds ids;
+  const char* p = text.c_str();
+  while (*p) {
+    if (*p == ' ' || *p == ',' || *p == '\t' || *p == '\n') {
+      ++p;
+      continue;
+    }
+    char* end = nullptr;
+    errno = 0;
+    long long v = std::strtoll(p, &end, 10);
+    if (end == p || errno != 0 || v < 0 || v > INT32_MAX || (*end && *end != ' ' && *end != ',' && *end != '\t' && *end != '\n'))
+      throw input_error("bad token id list", where, "non-negative integers separated by spaces or commas",
+                        quote_excerpt(text));
+    ids.push_back(static_cast<int32_t>(v));
+    p = end;
+  }
+  if (ids.empty()) throw input_error("empty token id list", where, "at least one token id", quote_excerpt(text));
+  return ids;
+}
+
+}  // namespace mpt::cli

@@ -1,0 +1,29 @@
+// Options shared by the subcommands that load a checkpoint (logits, generate): --model, --dtype,
+// --device, --threads, and the --ids token list.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <string>
+
+#include "models/model_options.h"
+#include "models/mpt_model.h"
+
+namespace mpt::cli {
+
+struct ModelFlags {
+  std::string model;
+  std::string dtype = "fp32";
+  std::string device = "cpu";
+  int threads = 0;
+
+  ModelOptions options() const;  // Input error for an unknown dtype
+};
+
+// Declares --model (required), --dtype, --device and --threads on `app`.
+void add_model_flags(CLI::App& app, ModelFlags& flags);
+
+// Parses "5 9 13" or "5,9,13" into ids. Input error naming `where` for anything else or an empty list.
+TokenIds parse_token_ids(const std::string& text, const std::string& where);
+
+}  // namespace mpt::cli

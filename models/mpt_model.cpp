@@ -1,0 +1,302 @@
+// MptModel: loading a checkpoint into libtorch tensors, and the public API around the forward pass
+// (which lives in mpt_forward.cpp). libtorch exceptions become mpt::Error here.
+#include "models/mpt_model.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+#include <ATen/core/Tensor.h>
+#include <ATen/ops/cat.h>
+#include <ATen/ops/empty.h>
+#include <ATen/ops/from_blob.h>
+#include <ATen/ops/zeros.h>
+#include <c10/core/InferenceMode.h>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "common/error.h"
+#include "common/log.h"
+#include "models/checkpoint_files.h"
+#include "models/config_reconcile.h"
+#include "models/kv_cache.h"
+#include "models/mapped_file.h"
+#include "models/mpt_tensors.h"
+#include "models/mpt_weights.h"
+#include "models/torch_errors.h"
+
+namespace mpt {
+namespace {
+
+at::Device parse_device(const std::string& text) {
+  const std::string where = "--device " + text;
+  if (text == "cpu") return at::Device(at::kCPU);
+  if (text != "cuda" && text.rfind("cuda:", 0) != 0)
+    throw input_error("unknown device", where, "cpu, cuda or cuda:N", quote_excerpt(text));
+  int64_t index = 0;
+  if (text.size() > 5) {
+    std::string digits = text.substr(5);
+    if (digits.size() > 3 || !std::all_of(digits.begin(), digits.end(), ::isdigit))
+      throw input_error("bad CUDA device index", where, "cuda:N with N a device number", quote_excerpt(text));
+    index = std::stoll(digits);
+  } else if (text.size() == 5) {
+    throw input_error("bad CUDA device index", where, "cuda:N with N a device number", quote_excerpt(text));
+  }
+  if (!at::hasCUDA())
+    throw input_error("CUDA is not available", where, "a libtorch built with CUDA and a visible GPU",
+                      "a CPU-only libtorch or no GPU (use --device cpu)");
+  const int64_t count = static_cast<int64_t>(at::getNumGPUs());
+  if (index >= count)
+    throw input_error("CUDA device index out of range", where, "an index below " + std::to_string(count), std::to_string(index));
+  return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+at::ScalarType scalar_type(WireDType t) {
+  switch (t) {
+    case WireDType::F64: return at::kDouble;
+    case WireDType::F32: return at::kFloat;
+    case WireDType::F16: return at::kHalf;
+    case WireDType::BF16: return at::kBFloat16;
+    default: return at::kFloat;  // only floating types reach here (checked by the caller)
+  }
+}
+
+at::ScalarType scalar_type(DType t) {
+  switch (t) {
+    case DType::F32: return at::kFloat;
+    case DType::BF16: return at::kBFloat16;
+    case DType::F16: return at::kHalf;
+  }
+  return at::kFloat;
+}
+
+// Converts one checkpoint tensor into a fresh tensor of `type` on `device`, then hands the file's
+// pages back, so that at most one tensor's bytes are resident twice at any time.
+at::Tensor convert(const RawTensor& raw, const TensorSpec& spec, at::ScalarType type, at::Device device) {
+  const std::string where = raw.file + ", tensor '" + raw.name + "'";
+  if (raw.shape != spec.shape)
+    throw input_error("tensor has the wrong shape for this config", where, shape_string(spec.shape), shape_string(raw.shape));
+  if (!wire_dtype_is_float(raw.dtype))
+    throw input_error("tensor is not floating-point", where, "F32, BF16, F16 or F64", wire_dtype_name(raw.dtype));
+  at::Tensor out = at::empty(raw.shape, at::TensorOptions().dtype(type).device(device));
+  if (raw.numel() == 0) return out;
+  void* data = const_cast<uint8_t*>(raw.data);
+  at::Tensor aligned;
+  if (reinterpret_cast<uintptr_t>(data) % wire_dtype_size(raw.dtype) != 0) {
+    // safetensors does not promise aligned tensor data; kernels may assume it.
+    aligned = at::empty({static_cast<int64_t>(raw.span_bytes)}, at::kByte);
+    std::memcpy(aligned.data_ptr(), raw.data, raw.span_bytes);
+    data = aligned.data_ptr();
+  }
+  out.copy_(at::from_blob(data, raw.shape, raw.strides, at::TensorOptions().dtype(scalar_type(raw.dtype))));
+  if (raw.mapping) raw.mapping->release(raw.data, raw.span_bytes);
+  return out;
+}
+
+// Where each checkpoint tensor goes in MptWeights. Wq/Wk/Wv of a non-fused checkpoint go to
+// `split` and are concatenated into Wqkv afterwards.
+std::map<std::string, at::Tensor*> destinations(MptWeights& w, std::map<std::string, at::Tensor>& split, int64_t n_layers) {
+  std::map<std::string, at::Tensor*> d;
+  auto norm = [&](const std::string& n, NormWeights& nw) {
+    d[n + ".weight"] = &nw.weight;
+    d[n + ".bias"] = &nw.bias;
+  };
+  auto linear = [&](const std::string& n, LinearWeights& lw) {
+    d[n + ".weight"] = &lw.weight;
+    d[n + ".bias"] = &lw.bias;
+  };
+  d["transformer.wte.weight"] = &w.wte;
+  d["transformer.wpe.weight"] = &w.wpe;
+  d["lm_head.weight"] = &w.lm_head;
+  norm("transformer.norm_f", w.norm_f);
+  w.blocks.resize(n_layers);
+  for (int64_t i = 0; i < n_layers; ++i) {
+    BlockWeights& b = w.blocks[i];
+    const std::string p = "transformer.blocks." + std::to_string(i);
+    norm(p + ".norm_1", b.norm_1);
+    norm(p + ".norm_2", b.norm_2);
+    norm(p + ".attn.q_ln", b.q_ln);
+    norm(p + ".attn.k_ln", b.k_ln);
+    linear(p + ".attn.Wqkv", b.wqkv);
+    linear(p + ".attn.out_proj", b.out_proj);
+    linear(p + ".ffn.up_proj", b.up_proj);
+    linear(p + ".ffn.down_proj", b.down_proj);
+    for (const char* part : {"Wq", "Wk", "Wv"})
+      for (const char* kind : {".weight", ".bias"}) {
+        std::string n = p + ".attn." + part + kind;
+        d[n] = &split[n];
+      }
+  }
+  return d;
+}
+
+void load_weights(MptWeights& weights, at::ScalarType dtype, at::Device device, const MptConfig& c,
+                  const CheckpointFiles& ckpt, LoadReport& report) {
+  std::map<std::string, at::Tensor> split;
+  auto dest = destinations(weights, split, c.n_layers);
+  std::vector<TensorSpec> specs = checkpoint_tensors(c);
+  for (const TensorSpec& spec : specs) {
+    const RawTensor* raw = ckpt.find(spec.name);
+    if (!raw)
+      throw input_error("missing tensor in checkpoint", ckpt.dir(),
+                        "tensor '" + spec.name + "' " + shape_string(spec.shape), "no such tensor");
+    *dest.at(spec.name) = convert(*raw, spec, dtype, device);
+  }
+  if (!c.fused_qkv)
+    for (auto& b : weights.blocks) {
+      // Rows q | k | v, exactly as a fused Wqkv stores them.
+      auto p = [&](const char* part, const char* kind) -> at::Tensor& {
+        int64_t i = &b - weights.blocks.data();
+        return split["transformer.blocks." + std::to_string(i) + ".attn." + part + kind];
+      };
+      b.wqkv.weight = at::cat({p("Wq", ".weight"), p("Wk", ".weight"), p("Wv", ".weight")}, 0);
+      if (c.attention_bias) b.wqkv.bias = at::cat({p("Wq", ".bias"), p("Wk", ".bias"), p("Wv", ".bias")}, 0);
+    }
+
+  std::set<std::string> expected;
+  for (const auto& spec : specs) expected.insert(spec.name);
+  for (const std::string& name : ckpt.names()) {
+    if (expected.count(name)) continue;
+    // HF keeps a tied copy of the embedding as lm_head.weight in .bin files; tying ignores it.
+    if (name == "lm_head.weight" && c.tie_word_embeddings) continue;
+    report.unexpected.push_back(name);
+  }
+  report.non_tensors = ckpt.non_tensors();
+  if (!report.unexpected.empty()) {
+    std::string list;
+    for (size_t i = 0; i < report.unexpected.size() && i < 5; ++i) list += (i ? ", " : "") + report.unexpected[i];
+    if (report.unexpected.size() > 5) list += ", ...";
+    MPT_LOG(Warn, "{} tensor(s) in {} are not used by this config: {}", report.unexpected.size(), ckpt.dir(), list);
+  }
+  for (const auto& k : report.non_tensors) MPT_LOG(Warn, "ignoring non-tensor state-dict entry {}", k);
+}
+
+// Right-pads rows into ids [B, T] int64 and valid [B, T] bool on `device`.
+std::pair<at::Tensor, at::Tensor> pad_rows(const std::vector<TokenIds>& rows, int64_t vocab, at::Device device) {
+  if (rows.empty()) throw input_error("no token rows", "forward pass", "at least one row", "none");
+  size_t width = 0;
+  for (const auto& r : rows) width = std::max(width, r.size());
+  const int64_t B = static_cast<int64_t>(rows.size()), T = static_cast<int64_t>(width);
+  at::Tensor ids = at::zeros({B, T}, at::kLong), valid = at::zeros({B, T}, at::kBool);
+  int64_t* id = ids.data_ptr<int64_t>();
+  bool* ok = valid.data_ptr<bool>();
+  for (int64_t b = 0; b < B; ++b) {
+    if (rows[b].empty()) throw input_error("empty token row", "row " + std::to_string(b), "at least one token", "none");
+    for (size_t t = 0; t < rows[b].size(); ++t) {
+      int32_t v = rows[b][t];
+      if (v < 0 || v >= vocab)
+        throw input_error("token id out of range", "row " + std::to_string(b) + ", column " + std::to_string(t),
+                          "0 <= id < " + std::to_string(vocab), std::to_string(v));
+      id[b * T + static_cast<int64_t>(t)] = v;
+      ok[b * T + static_cast<int64_t>(t)] = true;
+    }
+  }
+  return {ids.to(device), valid.to(device)};
+}
+
+}  // namespace
+
+MptModel::MptModel() = default;
+MptModel::~MptModel() = default;
+
+std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOptions& options) {
+  std::unique_ptr<MptModel> m(new MptModel());
+  m->dir_ = dir;
+  m->options_ = options;
+  const std::string config_path = (std::filesystem::path(dir) / "config.json").string();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec))
+    throw input_error("checkpoint directory not found", dir, "a directory holding config.json and weights",
+                      std::filesystem::exists(dir, ec) ? "a file" : "nothing");
+  if (!std::filesystem::is_regular_file(config_path, ec))
+    throw input_error("checkpoint has no config.json", dir, "a file config.json", "none");
+  m->config_ = MptConfig::from_file(config_path);
+  m->state_ = std::make_unique<State>();
+  m->state_->device = parse_device(options.device);
+  m->state_->dtype = scalar_type(options.dtype);
+  m->state_->compute_dtype = m->state_->device.is_cpu() ? at::kFloat : m->state_->dtype;  // see mpt_forward.cpp
+  if (options.dtype == DType::F16 && m->state_->device.is_cpu())
+    throw input_error("fp16 is not supported on CPU", "--dtype fp16", "fp32 or bf16 on CPU (fp16 on CUDA)",
+                      "fp16 with --device cpu");
+  if (m->state_->device.is_cpu() && options.threads > 0 && options.threads != at::get_num_threads())
+    at::set_num_threads(options.threads);
+  CheckpointFiles ckpt(dir);
+  m->config_ = reconcile_config(m->config_, ckpt, m->report_.adjustments);
+  for (const auto& note : m->report_.adjustments) MPT_LOG(Warn, "{}: {}", config_path, note);
+  m->files_ = ckpt.files();
+  m->files_.push_back(config_path);
+  std::sort(m->files_.begin(), m->files_.end());
+  m->report_.layout = CheckpointFiles::layout_name(ckpt.layout());
+  torch_guarded("loading weights", [&] {
+    c10::InferenceMode guard;
+    load_weights(m->state_->weights, m->state_->dtype, m->state_->device, m->config_, ckpt, m->report_);
+  });
+  MPT_LOG(Debug, "loaded {} ({}, {} parameters) as {} on {}", dir, m->report_.layout, parameter_count(m->config_),
+          dtype_name(options.dtype), options.device);
+  return m;
+}
+
+at::Tensor MptModel::forward(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache, const KVCache* prefix) const {
+  if (cache && prefix) throw runtime_error("forward: pass a cache to extend or a prefix to read, not both");
+  const int64_t B = ids.size(0);
+  if (ids.dim() != 2 || valid.sizes() != ids.sizes())
+    throw runtime_error("forward: ids and valid must both be [B, T]");
+  if (cache && cache->batch() != B)
+    throw input_error("KV cache batch does not match the rows", "forward pass", std::to_string(B) + " rows",
+                      std::to_string(cache->batch()) + " cache rows");
+  if (prefix && prefix->batch() != 1 && prefix->batch() != B)
+    throw input_error("prefix cache batch does not match the rows", "forward pass",
+                      "1 or " + std::to_string(B) + " prefix rows", std::to_string(prefix->batch()));
+  return torch_guarded("running the forward pass", [&] { return forward_impl(ids, valid, cache, prefix); });
+}
+
+at::Tensor MptModel::hidden(const std::vector<TokenIds>& rows) const {
+  auto [ids, valid] = torch_guarded("preparing a batch", [&] { return pad_rows(rows, config_.vocab_size, state_->device); });
+  return forward(ids, valid);
+}
+
+at::Tensor MptModel::hidden_extending(KVCache& cache, const std::vector<TokenIds>& rows) const {
+  auto [ids, valid] = torch_guarded("preparing a batch", [&] { return pad_rows(rows, config_.vocab_size, state_->device); });
+  return forward(ids, valid, &cache, nullptr);
+}
+
+at::Tensor MptModel::hidden_after(const KVCache& prefix, const std::vector<TokenIds>& rows) const {
+  auto [ids, valid] = torch_guarded("preparing a batch", [&] { return pad_rows(rows, config_.vocab_size, state_->device); });
+  return forward(ids, valid, nullptr, &prefix);
+}
+
+at::Tensor MptModel::unembed(const at::Tensor& hidden) const {
+  return torch_guarded("computing logits", [&] { return unembed_impl(hidden); });
+}
+
+KVCache MptModel::new_cache(int64_t batch, int64_t capacity) const {
+  return torch_guarded("allocating a KV cache", [&] {
+    c10::InferenceMode guard;
+    return KVCache(config_.n_layers, batch, config_.kv_n_heads, config_.head_dim(), capacity,
+                   at::TensorOptions().dtype(state_->compute_dtype).device(state_->device));
+  });
+}
+
+std::vector<std::vector<std::vector<float>>> MptModel::logits(const std::vector<TokenIds>& rows) const {
+  at::Tensor all = unembed(hidden(rows));  // [B, T, V] float32
+  return torch_guarded("copying logits", [&] {
+    at::Tensor cpu = all.to(at::kCPU).contiguous();
+    const int64_t T = cpu.size(1), V = cpu.size(2);
+    const float* p = cpu.data_ptr<float>();
+    std::vector<std::vector<std::vector<float>>> out(rows.size());
+    for (size_t b = 0; b < rows.size(); ++b)
+      for (size_t t = 0; t < rows[b].size(); ++t) {
+        const float* row = p + (static_cast<int64_t>(b) * T + static_cast<int64_t>(t)) * V;
+        out[b].emplace_back(row, row + V);
+      }
+    return out;
+  });
+}
+
+std::vector<std::vector<float>> MptModel::logits(const TokenIds& ids) const {
+  return std::move(logits(std::vector<TokenIds>{ids}).front());
+}
+
+}  // namespace mpt

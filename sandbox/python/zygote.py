@@ -1,0 +1,441 @@
+# mpt-eval sandbox zygote (embedded into the mpt_sandbox library at build time).
+#
+# The harness starts one zygote per worker, already inside the worker's sandbox (own user, pid, net,
+# mount, ipc and uts namespaces, read-only system view, seccomp filter; see sandbox/zygote_process.cpp).
+# The zygote imports the modules HumanEval programs use once, then serves requests on fd 0 and answers
+# on fd 1 (frames: 4-byte big-endian length + JSON). For each program it clones ONE fresh process with
+# new user, pid, net, mount, ipc and uts namespaces (nested in the worker's), which sets up its own
+# limits, drops to a non-root uid, installs the program seccomp filter and the audit hook, and runs:
+#
+#     exec(solution)                  # prompt + completion (untrusted)
+#     exec(test)                      # defines check (trusted text, runs in the same globals)
+#     check(<entry point>)            # only the genuine `check` compiled from the test is accepted
+#     connect(/.mpt/done)             # the completion marker: only this frame may open a socket
+#
+# The zygote itself never runs untrusted code. Threat model and verdicts: docs/sandbox.md.
+import _socket
+import ctypes
+import gc
+import json
+import os
+import resource
+import select
+import socket
+import struct
+import sys
+import time
+import types
+import _frozen_importlib_external
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY = 2, 4, 8, 1
+PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 1, 38, 22, 2
+SIGCHLD, SIGKILL = 17, 9
+EXIT_TAMPER = 86          # the audit hook stopped a forbidden operation
+EXIT_SETUP = 87           # the sandbox could not be set up (an infrastructure error)
+KEEP_REPORT = 4096        # bytes of the report channel sent back
+
+# ctypes objects live only in this dict: the program process clears it before any untrusted code
+# runs, so no Python-level path leads from the program to a raw libc function.
+_K = {}
+
+
+class SockFprog(ctypes.Structure):
+    _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+
+def read_exact(fd, n):
+    chunks = []
+    while n:
+        b = os.read(fd, n)
+        if not b:
+            return None
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)
+
+
+def read_frame(fd):
+    head = read_exact(fd, 4)
+    if head is None:
+        return None
+    body = read_exact(fd, struct.unpack(">I", head)[0])
+    return None if body is None else json.loads(body)
+
+
+def write_frame(fd, obj):
+    body = json.dumps(obj).encode()
+    data = struct.pack(">I", len(body)) + body
+    while data:
+        data = data[os.write(fd, data):]
+
+
+def check_os(ret, what):
+    if ret != 0:
+        e = ctypes.get_errno()
+        raise OSError(e, what + ": " + os.strerror(e))
+
+
+class Zygote:
+    def __init__(self, cfg):
+        self.cfg = cfg
+        self.isolate = cfg["isolate"]
+        _K["libc"] = ctypes.CDLL(None, use_errno=True)
+        _K["py"] = ctypes.PyDLL(None, use_errno=True)   # keeps the GIL across clone()
+        _K["py"].syscall.restype = ctypes.c_long
+        bpf = bytes.fromhex(cfg["bpf"])
+        _K["bpf_buf"] = ctypes.create_string_buffer(bpf, len(bpf))
+        _K["fprog"] = SockFprog(len(bpf) // 8, ctypes.addressof(_K["bpf_buf"]))
+        for name in cfg["preload"]:
+            __import__(name)
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        if os.path.exists(cfg["done_path"]):
+            os.unlink(cfg["done_path"])
+        self.listener.bind(cfg["done_path"])
+        os.chmod(cfg["done_path"], 0o777)
+        self.listener.listen(16)
+        self.listener.setblocking(False)
+
+    def serve(self):
+        write_frame(1, {"ready": True, "pid": os.getpid()})
+        while True:
+            req = read_frame(0)
+            if req is None:
+                return
+            try:
+                resp = self.run(req)
+            except Exception as e:  # the zygote's own failure: an infrastructure error
+                resp = {"seq": req.get("seq"), "error": "%s: %s" % (type(e).__name__, e)}
+            write_frame(1, resp)
+
+    def drain_listener(self):
+        while True:
+            try:
+                self.listener.accept()[0].close()
+            except (BlockingIOError, InterruptedError):
+                return
+
+    def run(self, req):
+        started = time.monotonic()
+        self.drain_listener()
+        zygote_pid = os.getpid()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        rep_r, rep_w = os.pipe()
+        sync_r, sync_w = os.pipe()
+        flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS
+        if self.isolate:
+            _K["py"].PyOS_BeforeFork()
+            pid = _K["py"].syscall(self.cfg["sys_clone"], ctypes.c_ulong(flags | SIGCHLD), 0, 0, 0, 0)
+            if pid == 0:
+                _K["py"].PyOS_AfterFork_Child()
+            else:
+                _K["py"].PyOS_AfterFork_Parent()
+            if pid < 0:
+                for fd in (out_r, out_w, err_r, err_w, rep_r, rep_w, sync_r, sync_w):
+                    os.close(fd)
+                raise OSError(ctypes.get_errno(), "clone: " + os.strerror(ctypes.get_errno()))
+        else:
+            pid = os.fork()
+        if pid == 0:
+            self.child(req, sync_r, out_w, err_w, rep_w, zygote_pid)  # never returns
+        cloned = time.monotonic()
+        for fd in (out_w, err_w, rep_w, sync_r):
+            os.close(fd)
+        try:
+            if self.isolate:
+                for name in ("uid_map", "gid_map"):
+                    with open("/proc/%d/%s" % (pid, name), "w") as f:
+                        f.write(self.cfg[name])
+            os.write(sync_w, b"g")
+        finally:
+            os.close(sync_w)
+        released = time.monotonic()
+        response = self.supervise(req, pid, out_r, err_r, rep_r)
+        response["phases"].update(clone=cloned - started, maps=released - cloned)
+        return response
+
+    # ---- the program process (runs in the child; never returns) ----
+
+    def child(self, req, sync_r, out_w, err_w, rep_w, zygote_pid):
+        cfg = self.cfg
+        try:
+            if os.read(sync_r, 1) != b"g":
+                os._exit(EXIT_SETUP)
+            setup_start = time.monotonic()
+            libc = _K["libc"]
+            if self.isolate:
+                tmp_opts = "size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d" % (
+                    cfg["tmpfs_bytes"], cfg["tmpfs_inodes"], cfg["uid"], cfg["gid"])
+                check_os(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC),
+                                    tmp_opts.encode()), "mount /tmp")
+                # An empty read-only tmpfs hides /proc: no process list, no /proc/self/mem or maps.
+                check_os(libc.mount(b"tmpfs", b"/proc", b"tmpfs",
+                                    ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY),
+                                    b"size=4k,nr_inodes=1,mode=0555"), "mount /proc")
+                workdir = "/tmp"
+            else:
+                workdir = os.path.join(cfg["unsafe_workdir"], "p%d" % os.getpid())
+                os.mkdir(workdir, 0o700)
+                if os.getuid() == 0:
+                    os.chown(workdir, cfg["uid"], cfg["gid"])
+                os.setsid()
+            os.chdir(workdir)
+            if self.isolate or os.getuid() == 0:
+                os.setgroups([])
+                os.setresgid(cfg["gid"], cfg["gid"], cfg["gid"])
+                os.setresuid(cfg["uid"], cfg["uid"], cfg["uid"])
+                header = (ctypes.c_uint32 * 2)(0x20080522, 0)    # _LINUX_CAPABILITY_VERSION_3, this process
+                check_os(libc.capset(header, (ctypes.c_uint32 * 6)()), "capset")   # no capability left
+            if not self.isolate:   # (with isolation the program dies with the zygote's pid namespace)
+                # Armed after the id change, which clears it; then make sure the zygote is still there.
+                check_os(libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "parent-death signal")
+                if os.getppid() != zygote_pid:
+                    os._exit(EXIT_SETUP)
+            for name, (soft, hard) in cfg["rlimits"].items():   # only ever lowered
+                which = resource.__dict__[name]
+                current = resource.getrlimit(which)[1]
+                hard = hard if current == resource.RLIM_INFINITY else min(hard, current)
+                resource.setrlimit(which, (min(soft, hard), hard))
+            null = os.open("/dev/null", os.O_RDONLY)
+            for src, dst in ((null, 0), (out_w, 1), (err_w, 2), (rep_w, 3)):
+                os.dup2(src, dst)
+            os.closerange(4, 1 << 20)
+            check_os(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
+            if req.get("seccomp", True) and self.isolate:
+                check_os(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(_K["fprog"]), 0, 0), "seccomp")
+            # No Python-level path may lead from the program to ctypes (raw memory, raw syscalls).
+            for name in [m for m in sys.modules if m == "ctypes" or m.startswith(("ctypes.", "_ctypes"))]:
+                del sys.modules[name]
+            for name in ("ctypes", "SockFprog"):
+                globals().pop(name, None)
+            _K.clear()
+            del libc
+            # Set-up finished: from here on, any outcome is the program's. "P": how long set-up took.
+            os.write(3, b"R\nP%.6f\n" % (time.monotonic() - setup_start))
+        except BaseException as e:
+            try:
+                os.write(rep_w, ("S%s: %s\n" % (type(e).__name__, e)).encode("utf-8", "replace")[:KEEP_REPORT])
+            finally:
+                os._exit(EXIT_SETUP)
+        flushes = (sys.stdout.flush, sys.stderr.flush)   # bound before the program can replace them
+        try:
+            run_checked(req["solution"], req["test"], req["entry_point"], req["seq"], cfg["done_path"],
+                        req.get("audit_hook", True), flushes)
+        except BaseException as e:
+            report_failure(e)
+            flush_all(flushes)
+            os._exit(1)
+        os._exit(0)
+
+    # ---- supervision (in the zygote) ----
+
+    def supervise(self, req, pid, out_r, err_r, rep_r):
+        cfg = self.cfg
+        t0 = time.monotonic()
+        deadline = t0 + req["timeout"]
+        exited = None
+        pidfd = os.pidfd_open(pid)
+        streams = {out_r: bytearray(), err_r: bytearray(), rep_r: bytearray()}
+        totals = {out_r: 0, err_r: 0}
+        open_fds = set(streams)
+        for fd in streams:
+            os.set_blocking(fd, False)
+        poller = select.poll()
+        for fd in (out_r, err_r, rep_r, pidfd, self.listener.fileno()):
+            poller.register(fd, select.POLLIN)
+        status, timed_out, output_limit, done, killed = None, False, False, False, False
+        while status is None:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 and not killed:
+                timed_out = not done   # a program that signalled completion has passed; it just lingers
+                self.kill(pid)
+                killed = True
+            wait_ms = 1000 if killed else max(1, int(remaining * 1000) + 1)
+            for fd, _ in poller.poll(wait_ms):
+                if fd == pidfd:
+                    status = os.waitpid(pid, 0)[1]
+                    exited = time.monotonic()
+                elif fd == self.listener.fileno():
+                    done = self.accept_done(pid, req["seq"]) or done
+                elif fd in open_fds:
+                    if not self.read_stream(fd, streams, totals, open_fds, poller):
+                        continue
+                    if sum(totals.values()) > cfg["output_bytes"] and not killed and not done:
+                        output_limit = killed = True
+                        self.kill(pid)
+        for fd in list(open_fds):   # whatever the program wrote before it ended
+            while self.read_stream(fd, streams, totals, open_fds, poller):
+                pass
+        for fd in (out_r, err_r, rep_r, pidfd):
+            os.close(fd)
+        if not self.isolate:
+            self.remove_tree(os.path.join(cfg["unsafe_workdir"], "p%d" % pid))
+        keep = cfg["keep_output_bytes"]
+        head = bytes(streams[rep_r][:64]).split(b"\n")
+        setup = float(head[1][1:]) if len(head) > 2 and head[0] == b"R" and head[1][:1] == b"P" else 0.0
+        # Where a program's time went (bench_sandbox prints them): the clone, writing the id maps,
+        # the program process's set-up, then set-up to exit, and draining its output afterwards.
+        phases = {"setup": setup, "program": exited - t0 - setup, "drain": time.monotonic() - exited}
+        return {
+            "phases": phases,
+            "seq": req["seq"], "status": os.waitstatus_to_exitcode(status), "timed_out": timed_out,
+            "output_limit": output_limit, "done": done, "wall": time.monotonic() - t0,
+            "stdout": bytes(streams[out_r][:keep]).decode("utf-8", "replace"),
+            "stderr": bytes(streams[err_r][:keep]).decode("utf-8", "replace"),
+            "stdout_bytes": totals[out_r], "stderr_bytes": totals[err_r],
+            "report": bytes(streams[rep_r]).decode("utf-8", "replace"),
+        }
+
+    def read_stream(self, fd, streams, totals, open_fds, poller):
+        try:
+            data = os.read(fd, 65536)
+        except BlockingIOError:
+            return False
+        if not data:
+            open_fds.discard(fd)
+            poller.unregister(fd)
+            return False
+        buf = streams[fd]
+        if fd in totals:   # stdout, stderr: the first bytes, and a count
+            limit = self.cfg["keep_output_bytes"]
+            if len(buf) < limit:
+                buf += data[:limit - len(buf)]
+            totals[fd] += len(data)
+        else:              # the report: its first line (set-up done) and its last KEEP_REPORT bytes
+            buf += data
+            if len(buf) > 2 * KEEP_REPORT:
+                del buf[2:len(buf) - KEEP_REPORT]
+                buf[2:2] = b"\n"
+        return True
+
+    def accept_done(self, pid, seq):
+        try:
+            conn = self.listener.accept()[0]
+        except (BlockingIOError, InterruptedError):
+            return False
+        try:
+            peer = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[0]
+            conn.settimeout(1.0)
+            line = conn.recv(64)
+            if peer == pid and line == b"done %d\n" % seq:
+                conn.sendall(b"k")
+                return True
+            return False
+        except OSError:
+            return False
+        finally:
+            conn.close()
+
+    def kill(self, pid):
+        try:
+            if not self.isolate:
+                os.killpg(pid, SIGKILL)
+            os.kill(pid, SIGKILL)   # the program is pid 1 of its namespace: the whole tree dies with it
+        except ProcessLookupError:
+            pass
+
+    @staticmethod
+    def remove_tree(path):
+        for root, dirs, files in os.walk(path, topdown=False):
+            for name in files + dirs:
+                p = os.path.join(root, name)
+                (os.rmdir if name in dirs and not os.path.islink(p) else os.unlink)(p)
+        if os.path.isdir(path):
+            os.rmdir(path)
+
+
+def flush_all(flushes):
+    for flush in flushes:
+        try:
+            flush()
+        except BaseException:
+            pass
+
+
+def report_failure(e):
+    try:
+        name, text = type(e).__name__, str(e)
+    except BaseException:
+        name, text = "Exception", "(unprintable exception)"
+    os.write(3, ("\nF%s\t%s\n" % (name, text)).encode("utf-8", "replace")[:KEEP_REPORT])
+
+
+def arm(main_frame):
+    """Installs the audit hook (it cannot be removed). It stops, by ending the process:
+    socket use by any frame other than `main_frame` (so only the harness code after check() can
+    signal completion), tracing and profiling (which could skip the test's lines), building code
+    objects, swapping a function's code, walking the garbage collector's object graph, ctypes, and
+    unmarshalling outside the import system."""
+    t, s, getframe, exit_, write = type, str, sys._getframe, os._exit, os.write
+    compile_bytecode = _frozen_importlib_external._compile_bytecode.__code__
+    vetoed = frozenset(("sys.settrace", "sys.setprofile", "code.__new__", "gc.get_objects",
+                        "gc.get_referrers", "gc.get_referents", "ctypes.dlopen", "ctypes.dlsym",
+                        "ctypes.cdata", "ctypes.cdata/buffer"))
+
+    def veto(event):
+        write(3, b"\nT" + event.encode("utf-8", "replace")[:200] + b"\n")
+        exit_(EXIT_TAMPER)
+
+    def hook(event, args):
+        if t(event) is not s:
+            veto("audit event of type %s" % t(event).__name__)
+        if event == "sys._getframe":
+            return
+        if event.startswith("socket."):
+            if getframe(1) is not main_frame:
+                veto(event)
+        elif event in vetoed or event.startswith(("ctypes.", "sys.monitoring")):
+            veto(event)
+        elif event == "object.__setattr__":
+            if t(args[1]) is s and args[1] == "__code__":
+                veto("setting __code__")
+        elif event in ("marshal.loads", "marshal.load"):
+            if getframe(1).f_code is not compile_bytecode:
+                veto(event)
+        elif event == "import":
+            if t(args[0]) is s and (args[0] in ("ctypes", "_ctypes") or args[0].startswith("ctypes.")):
+                veto("import " + args[0])
+
+    sys.addaudithook(hook)
+
+
+def run_checked(solution, test, entry, seq, done_path, audit_hook, flushes):
+    # Everything used after the first untrusted statement is a local of this frame, bound before
+    # any untrusted code runs: a program can rebind this module's globals or the builtins, not these.
+    type_, exec_, function_type, code_type = type, exec, types.FunctionType, types.CodeType
+    name_error, runtime_error, flush_all_ = NameError, RuntimeError, flush_all
+    new_socket, af_unix, sock_stream = _socket.socket, _socket.AF_UNIX, _socket.SOCK_STREAM
+    solution_code = compile(solution, "<string>", "exec", dont_inherit=True)
+    test_code = compile(test, "<string>", "exec", dont_inherit=True)
+    check_codes = [c for c in test_code.co_consts if type_(c) is code_type and c.co_name == "check"]
+    if len(check_codes) != 1:
+        raise runtime_error("the test does not define exactly one function named check")
+    check_code = check_codes[0]
+    message = b"done %d\n" % seq
+    if audit_hook:
+        arm(sys._getframe())
+    g = {}
+    exec_(solution_code, g)
+    exec_(test_code, g)
+    check = g.get("check")
+    if type_(check) is not function_type or check.__code__ is not check_code or check.__globals__ is not g:
+        raise runtime_error("the test's check function was replaced")
+    if entry not in g:
+        raise name_error("name '%s' is not defined" % entry)
+    check(g[entry])
+    flush_all_(flushes)
+    sock = new_socket(af_unix, sock_stream)
+    sock.connect(done_path)
+    sock.sendall(message)
+    sock.recv(1)
+
+
+def main():
+    zygote = Zygote(json.loads(sys.argv[1]))
+    gc.freeze()   # the preloaded heap stays shared (copy-on-write) between the zygote and its children
+    zygote.serve()
+
+
+main()

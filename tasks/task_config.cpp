@@ -1,0 +1,54 @@
+#include "tasks/task_config.h"
+
+#include <filesystem>
+
+#include "common/error.h"
+
+namespace mpt {
+
+const char* to_string(TaskType type) {
+  switch (type) {
+    case TaskType::LanguageModeling: return "language_modeling";
+    case TaskType::MultipleChoice: return "multiple_choice";
+    case TaskType::Schema: return "schema";
+    case TaskType::GenerationWithAnswers: return "generation_task_with_answers";
+    case TaskType::CodeEvaluation: return "code_evaluation";
+  }
+  return "unknown";
+}
+
+const char* to_string(CodePostprocess p) {
+  switch (p) {
+    case CodePostprocess::LlmFoundry: return "llm_foundry";
+    case CodePostprocess::HumanEval: return "human_eval";
+  }
+  return "unknown";
+}
+
+SamplingParams GenerationSettings::sampling(uint64_t request_seed) const {
+  SamplingParams p;
+  if (do_sample) {
+    p.temperature = temperature;
+    p.top_k = top_k;
+    p.top_p = top_p;
+  }
+  p.seed = seed.value_or(0) + request_seed;
+  return p;
+}
+
+ResolvedDataPath resolve_dataset_uri(const std::string& uri, const std::string& data_root, const std::string& where) {
+  namespace fs = std::filesystem;
+  if (uri.find("://") != std::string::npos)
+    throw input_error("remote dataset_uri is not supported", where,
+                      "a local path (download the file and point dataset_uri or --data-root at it)", uri);
+  if (uri.empty()) throw input_error("empty dataset_uri", where, "a path to a .jsonl file", "\"\"");
+  if (fs::path(uri).is_absolute()) return {uri, uri};
+  std::string rel = uri;
+  static const std::string kLocalData = "eval/local_data/";
+  if (size_t at = rel.rfind(kLocalData); at != std::string::npos && (at == 0 || rel[at - 1] == '/'))
+    rel = rel.substr(at + kLocalData.size());
+  while (rel.rfind("./", 0) == 0) rel = rel.substr(2);
+  return {(fs::path(data_root) / rel).lexically_normal().string(), rel};
+}
+
+}  // namespace mpt

@@ -1,0 +1,146 @@
+// The code task's data side: loading problems, post-processing completions, assembling programs.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "common/error.h"
+#include "tasks/code/code_problem.h"
+#include "tasks/code/completion_postprocess.h"
+#include "tasks/code/program_assembly.h"
+
+namespace mpt::code {
+namespace {
+
+const std::string kData = std::string(MPTEVAL_SOURCE_DIR) + "/data";
+
+std::string temp_file(const std::string& name, const std::string& content) {
+  std::string path = (std::filesystem::temp_directory_path() / (std::to_string(getpid()) + "-" + name)).string();
+  std::ofstream(path) << content;
+  return path;
+}
+
+std::string error_of(const std::string& path) {
+  try {
+    load_code_problems(path);
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(CodeProblems, LoadsBothBundledFormats) {
+  auto openai = load_code_problems(kData + "/humaneval/HumanEval.jsonl.gz");
+  auto foundry = load_code_problems(kData + "/icl/programming/human_eval.jsonl");
+  ASSERT_EQ(openai.size(), 164u);
+  ASSERT_EQ(foundry.size(), 164u);
+  EXPECT_EQ(openai[0].task_id, "HumanEval/0");
+  EXPECT_EQ(openai[0].entry_point, "has_close_elements");
+  EXPECT_EQ(openai[0].format, ProblemFormat::OpenAI);
+  EXPECT_EQ(foundry[0].format, ProblemFormat::LlmFoundry);
+  EXPECT_EQ(foundry[0].test_inputs.size(), foundry[0].test_outputs.size());
+  EXPECT_FALSE(foundry[0].test_inputs.empty());
+  EXPECT_EQ(openai[0].where, kData + "/humaneval/HumanEval.jsonl.gz:1");
+}
+
+TEST(CodeProblems, MalformedLinesNameFileAndLine) {
+  const std::string ok = R"J({"task_id": "T/0", "prompt": "def f(x):\n", "canonical_solution": "    return x\n", "test": "def check(c):\n    pass\n", "entry_point": "f"})J";
+  std::string p = temp_file("missing.jsonl", ok + "\n" + R"J({"task_id": "T/1", "prompt": "", "test": "", "entry_point": "f"})J" + "\n");
+  EXPECT_NE(error_of(p).find("missing key 'canonical_solution' (" + p + ":2)"), std::string::npos) << error_of(p);
+  p = temp_file("json.jsonl", ok + "\n\n{not json\n");
+  EXPECT_NE(error_of(p).find(p + ":3"), std::string::npos) << error_of(p);
+  p = temp_file("dup.jsonl", ok + "\n" + ok + "\n");
+  EXPECT_NE(error_of(p).find("duplicate task_id 'T/0' (" + p + ":2)"), std::string::npos) << error_of(p);
+  p = temp_file("entry.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f(); import os"})J");
+  EXPECT_NE(error_of(p).find("invalid entry_point"), std::string::npos) << error_of(p);
+  p = temp_file("io.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": [], "language": "python"})J");
+  EXPECT_NE(error_of(p).find("test_inputs and test_outputs do not match"), std::string::npos) << error_of(p);
+  p = temp_file("lang.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": ["1"], "language": "c++"})J");
+  EXPECT_NE(error_of(p).find("unsupported language"), std::string::npos) << error_of(p);
+  p = temp_file("empty.jsonl", "\n");
+  EXPECT_NE(error_of(p).find("no problems"), std::string::npos) << error_of(p);
+}
+
+TEST(Postprocess, LlmFoundryCutsAtTheFirstNewTopLevelLine) {
+  const std::string gen = "    return x\n\n    # still inside\n\ndef helper():\n    pass\n";
+  EXPECT_EQ(postprocess_completion(Postprocess::LlmFoundry, gen), "    return x\n\n    # still inside\n");
+  EXPECT_EQ(postprocess_completion(Postprocess::LlmFoundry, "    a = 1\n# comment\n"), "    a = 1");
+  EXPECT_EQ(postprocess_completion(Postprocess::LlmFoundry, "    a = 1\n```\n"), "    a = 1");
+  EXPECT_EQ(postprocess_completion(Postprocess::LlmFoundry, "    a = 1\n7\n"), "    a = 1");
+  EXPECT_EQ(postprocess_completion(Postprocess::LlmFoundry, "    a = 1\n@dec\n"), "    a = 1\n@dec\n");  // '@' is not cut
+  EXPECT_EQ(postprocess_completion(Postprocess::LlmFoundry, "    a = 1\n"), "    a = 1\n");
+}
+
+TEST(Postprocess, StopSequencesCutAtTheEarliest) {
+  const std::string gen = "    return 1\n\nprint(f(2))\ndef g(): pass\n";
+  EXPECT_EQ(postprocess_completion(Postprocess::Codex, gen), "    return 1\n");
+  EXPECT_EQ(postprocess_completion(Postprocess::Bigcode, "    return 1\n@decorator\n"), "    return 1");
+  EXPECT_EQ(postprocess_completion(Postprocess::Codex, "    return 1\n@decorator\n"), "    return 1\n@decorator\n");
+  EXPECT_EQ(postprocess_completion(Postprocess::Bigcode, "    x = 1<file_sep>junk"), "    x = 1");
+  EXPECT_EQ(postprocess_completion(Postprocess::None, gen), gen);
+}
+
+TEST(Postprocess, GenerationStopsCutWhereThePostprocessingDoes) {
+  const std::string gen = "    a = 1\n    if a:\n        pass\nif True:\n    x\n#end";
+  for (Postprocess p : {Postprocess::LlmFoundry, Postprocess::Codex, Postprocess::Bigcode}) {
+    size_t cut = gen.size();
+    for (const std::string& s : generation_stop_sequences(p)) cut = std::min(cut, gen.find(s));
+    EXPECT_EQ(gen.substr(0, cut), postprocess_completion(p, gen)) << postprocess_name(p);
+  }
+  EXPECT_EQ(generation_stop_sequences(Postprocess::LlmFoundry).size(), 64u);
+  EXPECT_TRUE(generation_stop_sequences(Postprocess::None).empty());
+}
+
+TEST(Postprocess, NamesRoundTrip) {
+  for (Postprocess p : {Postprocess::None, Postprocess::LlmFoundry, Postprocess::Codex, Postprocess::Bigcode})
+    EXPECT_EQ(parse_postprocess(postprocess_name(p)), p);
+  EXPECT_FALSE(parse_postprocess("foundry").has_value());
+  EXPECT_EQ(postprocess_names(), "none, llm-foundry, codex, bigcode");
+}
+
+TEST(Assembly, SolutionIsPromptPlusCompletionAndTheTestStaysSeparate) {
+  CodeProblem p;
+  p.prompt = "\n\ndef f(x):\n    \"\"\"doc\"\"\"\n";
+  p.test = "def check(candidate):\n    assert candidate(1) == 2\n";
+  p.entry_point = "f";
+  AssembledProgram a = assemble_program(p, "    return x + 1\n");
+  EXPECT_EQ(a.solution, p.prompt + "    return x + 1\n");
+  EXPECT_EQ(a.test, p.test);
+  EXPECT_EQ(a.entry_point, "f");
+  AssemblyOptions strip;
+  strip.strip_prompt = true;
+  EXPECT_EQ(assemble_program(p, "\n    return 2\n", strip).solution, "def f(x):\n    \"\"\"doc\"\"\"\n    return 2\n");
+  EXPECT_EQ(generation_prompt(p, true), "def f(x):\n    \"\"\"doc\"\"\"");
+}
+
+TEST(Assembly, IoCasesFollowLlmFoundrysComparison) {
+  CodeProblem p;
+  p.entry_point = "f";
+  p.test = "def check(candidate):\n    pass\n";
+  p.test_inputs = {"([1, 2], 'a\\'b')", "(3,)"};
+  p.test_outputs = {"'x'", "not python"};
+  p.format = ProblemFormat::LlmFoundry;
+  AssemblyOptions io;
+  io.tests = TestStyle::IoCases;
+  std::string test = assemble_program(p, "", io).test;
+  EXPECT_NE(test.find("def check(candidate):"), std::string::npos);
+  EXPECT_NE(test.find(R"(('([1, 2], \'a\\\'b\')', '\'x\''),)"), std::string::npos) << test;
+  EXPECT_NE(test.find("except BaseException:\n            _mpt_expected = _mpt_output"), std::string::npos);
+  EXPECT_EQ(assemble_program(p, "").test, p.test);  // auto: the test field when there is one
+  p.test.clear();
+  EXPECT_EQ(assemble_program(p, "").test, test);    // auto: the cases otherwise
+  CodeProblem openai;
+  openai.entry_point = "f";
+  EXPECT_THROW(assemble_program(openai, "", io), Error);
+}
+
+TEST(Assembly, PythonStringLiteralsEscapeEverythingAwkward) {
+  EXPECT_EQ(python_string_literal("a'b\\c\n\t\r\x01\x7f"), R"('a\'b\\c\n\t\r\x01\x7f')");
+  EXPECT_EQ(python_string_literal("é"), "'é'");
+  EXPECT_EQ(python_string_literal(""), "''");
+}
+
+}  // namespace
+}  // namespace mpt::code

@@ -1,0 +1,54 @@
+#include "tests/sandbox/sandbox_test_util.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+namespace mpt::test {
+
+sandbox::Config test_config(double timeout_seconds) {
+  sandbox::Config c;
+  c.limits.timeout_seconds = timeout_seconds;
+  c.limits.memory_bytes = 256ull << 20;  // memory bombs hit it sooner
+  c.limits.file_size_bytes = 4ull << 20;
+  c.limits.tmpfs_bytes = 8ull << 20;
+  c.limits.output_bytes = 256ull << 10;
+  c.workers = 2;
+  c.host_id_base = 910000 + 2 * static_cast<uint32_t>(getpid() % 40000);
+  return c;
+}
+
+sandbox::Program program(const std::string& solution) {
+  return sandbox::Program{solution, "def check(candidate):\n    assert candidate(1) == 2\n", "f"};
+}
+
+std::vector<sandbox::ExecutionResult> run_all(sandbox::SandboxPool& pool, const std::vector<sandbox::Program>& programs) {
+  std::vector<std::future<sandbox::ExecutionResult>> futures;
+  for (const auto& p : programs) futures.push_back(pool.submit(p));
+  std::vector<sandbox::ExecutionResult> out;
+  for (auto& f : futures) out.push_back(f.get());
+  return out;
+}
+
+std::vector<pid_t> processes_of_uid(uid_t uid) {
+  std::vector<pid_t> out;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string name = entry.path().filename();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream status(entry.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.rfind("Uid:", 0) != 0) continue;
+      std::istringstream fields(line.substr(4));
+      uid_t real = 0;
+      fields >> real;
+      if (real == uid) out.push_back(static_cast<pid_t>(std::stol(name)));
+      break;
+    }
+  }
+  return out;
+}
+
+}  // namespace mpt::test

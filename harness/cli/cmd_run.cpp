@@ -82,11 +82,11 @@ Action attach_run(CLI::App& app) {
                  "tokenizer.json; default: the checkpoint's own, else the bundled GPT-NeoX-20B tokenizer")
       ->check(CLI::ExistingFile);
   app.add_option("--db", o.db_path, "results database (default: $MPTEVAL_DB, else ./mpt-eval.db)");
-  app.add_option("--resume", cli->resume, "take over this unfinished run (its configuration must match)")
+  app.add_option("--resume", cli->resume, "take over this unfinished run (its configuration must match); -1: the newest unfinished run of the same configuration, if any")
       ->check(CLI::NonNegativeNumber);
   app.add_flag("--no-cache", cli->no_cache, "neither read nor write the response cache");
   app.add_option("--label", o.label, "label of the run in reports (free text; not part of its identity)");
-  app.add_option("--step", cli->step, "training step of the checkpoint, for trend reports")->check(CLI::NonNegativeNumber);
+  app.add_option("--step", cli->step, "training step of the checkpoint, for trend reports (-1: none)")->check(CLI::NonNegativeNumber);
   app.add_option("--commit-rows", o.runner.record_batch,
                  "result rows per committed transaction (they are also committed at least every 5 s)")
       ->check(CLI::PositiveNumber);

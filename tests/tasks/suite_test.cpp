@@ -132,6 +132,14 @@ TEST(DefaultTasks, SameSettingsAsTasksV03) {
   std::vector<std::string> labels;
   for (const TaskConfig& t : ours.tasks) {
     labels.push_back(t.label);
+    if (t.type == TaskType::CodeEvaluation) {
+      // HumanEval as LLM Foundry's tasks.yaml has it (commented out there): 20 samples, pass@1.
+      EXPECT_EQ(t.label, "human_eval");
+      EXPECT_EQ(t.dataset_file, "programming/human_eval.jsonl");
+      EXPECT_EQ(t.code.generations_per_sample, 20);
+      EXPECT_EQ(t.code.pass_at_k, (std::vector<int64_t>{1}));
+      continue;
+    }
     auto it = std::find_if(v03.tasks.begin(), v03.tasks.end(), [&](const TaskConfig& v) { return v.label == t.label; });
     ASSERT_NE(it, v03.tasks.end()) << t.label;
     EXPECT_EQ(t.dataset_path, it->dataset_path) << t.label;
@@ -145,7 +153,7 @@ TEST(DefaultTasks, SameSettingsAsTasksV03) {
     EXPECT_EQ(t.fewshot_random_seed, it->fewshot_random_seed) << t.label;
   }
   EXPECT_EQ(labels, (std::vector<std::string>{"lambada_openai", "piqa", "hellaswag", "arc_easy", "arc_challenge", "winograd",
-                                              "winogrande", "copa", "boolq", "triviaqa_sm_sub"}));
+                                              "winogrande", "copa", "boolq", "triviaqa_sm_sub", "human_eval"}));
   EXPECT_TRUE(load_task_suite(std::string(MPTEVAL_SOURCE_DIR) + "/configs/default_tasks.yaml", kRoot).missing.empty());
 }
 
@@ -197,6 +205,7 @@ TEST(CodeEvaluationEntries, SettingsAreParsedForTasksCode) {
   generations_per_sample: 20
   pass_at_k: [1, 10]
   code_postprocess: human_eval
+  strip_prompt: true
   generation_kwargs: {top_p: 0.95, max_new_tokens: 512, seed: 7}
 - label: human_eval_plain
   dataset_uri: programming/human_eval.jsonl
@@ -212,7 +221,8 @@ TEST(CodeEvaluationEntries, SettingsAreParsedForTasksCode) {
   EXPECT_EQ(c.task->dataset_path, dir.path() + "/programming/human_eval.jsonl");
   EXPECT_EQ(c.task->code.generations_per_sample, 20);
   EXPECT_EQ(c.task->code.pass_at_k, (std::vector<int64_t>{1, 10}));
-  EXPECT_EQ(c.task->code.postprocess, CodePostprocess::HumanEval);
+  EXPECT_EQ(c.task->code.postprocess, code::Postprocess::Codex);  // human_eval: OpenAI's stop lines
+  EXPECT_TRUE(c.task->code.strip_prompt);
   EXPECT_FALSE(c.task->strip_dataset);
   const GenerationSettings& g = c.task->generation;
   EXPECT_TRUE(g.do_sample);          // LLM Foundry's code default
@@ -226,7 +236,8 @@ TEST(CodeEvaluationEntries, SettingsAreParsedForTasksCode) {
   const CodeTaskSpec& plain = s.code_tasks[1];
   EXPECT_EQ(plain.task->code.generations_per_sample, 1);
   EXPECT_EQ(plain.task->code.pass_at_k, (std::vector<int64_t>{1}));
-  EXPECT_EQ(plain.task->code.postprocess, CodePostprocess::LlmFoundry);
+  EXPECT_EQ(plain.task->code.postprocess, code::Postprocess::LlmFoundry);
+  EXPECT_FALSE(plain.task->code.strip_prompt);
   EXPECT_EQ(plain.task->metric_names, (std::vector<std::string>{"InContextLearningCodeEvalAccuracy"}));
 }
 

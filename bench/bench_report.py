@@ -41,6 +41,11 @@ def read_lines(path):
     return header, rows
 
 
+def cell(v, width, decimals):
+    """A number right-aligned in `width` columns, or "-" when there is none."""
+    return f"{v:{width}.{decimals}f}" if isinstance(v, (int, float)) and not isinstance(v, bool) else "-".rjust(width)
+
+
 def quantile(xs, q):
     xs = sorted(xs)
     if not xs:
@@ -50,6 +55,8 @@ def quantile(xs, q):
 
 def numerics(ours, hf):
     """Per-workload comparison of two --dump files ({workload: [per-request]})."""
+    base = lambda d: {os.path.splitext(os.path.basename(k))[0]: v for k, v in d.items()}
+    ours, hf = base(ours), base(hf)
     out = {}
     for name in sorted(set(ours) & set(hf)):
         a, b = ours[name], hf[name]
@@ -100,10 +107,9 @@ def table(args):
         ratio = ot / ht if ot and ht else None
         target = TARGETS.get(name)
         met = "" if ratio is None or target is None else ("yes" if ratio >= target else "no")
-        fmt = lambda v, spec: (format(v, spec) if isinstance(v, (int, float)) else "-")
-        print(f"{name:<16}{fmt(ht, '11.1f')}{fmt(ot, '12.1f')}{fmt(ratio, '8.2f')}{fmt(target, '8.1f')}  {met:<5}"
-              f"{fmt(h.get('mfu_vs_790tflops'), '8.3f')}{fmt(o.get('mfu_vs_790tflops'), '9.3f')}"
-              f"{fmt(h.get('peak_mem_gb'), '7.1f')}{fmt(o.get('peak_mem_gb'), '8.1f')}")
+        print(f"{name:<16}{cell(ht, 11, 1)}{cell(ot, 12, 1)}{cell(ratio, 8, 2)}{cell(target, 8, 1)}  {met:<5}"
+              f"{cell(h.get('mfu_vs_790tflops'), 8, 3)}{cell(o.get('mfu_vs_790tflops'), 9, 3)}"
+              f"{cell(h.get('peak_mem_gb'), 7, 1)}{cell(o.get('peak_mem_gb'), 8, 1)}")
         if o.get("tokens") and h.get("tokens") and o["tokens"] != h["tokens"]:
             print(f"  WARNING: {name}: ours counts {o['tokens']} tokens, HF {h['tokens']}")
         report["workloads"][name] = {"ours": o, "hf": h, "ratio": ratio, "target": target}

@@ -6,6 +6,8 @@
 #include <ATen/ops/tensor.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "models/mpt_model.h"
 

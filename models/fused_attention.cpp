@@ -5,6 +5,8 @@
 #include <torch/csrc/api/include/torch/version.h>
 
 #include <algorithm>
+#include <string>
+#include <vector>
 
 #include "common/error.h"
 

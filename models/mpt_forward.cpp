@@ -13,6 +13,11 @@
 // (right-padded scoring, left-padded generation, masked columns inside a cache). Padding columns are
 // never attended to, and positions count real tokens only, so a row's results do not depend on its
 // padding. A query that sees no real key at all (a padding query) gets a uniform, finite softmax.
+//
+// Entry points (MptModel's *_impl methods, at the end) differ only in where their tokens sit: rows
+// with padding after an optional cache or prefix, prompts prefilled into SlotCache slots, rows of a
+// trunk followed by branches, one decoding step per slot. Each works out positions and what every
+// query may see, then run_blocks runs the network itself.
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/arange.h>
 #include <ATen/ops/cat.h>

@@ -22,7 +22,8 @@
 #      random weights (--shape mpt-7b, speed only) when it cannot load the checkpoint
 #   7. the ratio table and the numerics (bench/bench_report.py)
 #   8. MPT-30B shape (random weights) at batch 16: scoring and generation, ours then HF (memory check)
-#   9. scripts/gpu-dist-check, when present: the one-GPU NCCL run of issue 8
+#   9. scripts/gpu-dist-check, when present: the one-GPU NCCL run of issue 8 (tiny fixture and the
+#      checkpoint of step 4)
 #
 # Trade-off (step 4): the numerics comparison needs one checkpoint that both programs load. Writing
 # the 7B one costs ~30-40 s of the budget but lets the same runs give speed and numerics at the shape
@@ -156,7 +157,7 @@ fi
 
 # ---------------------------------------------------------------------------------------------- 3
 step gpu-tests 150 30 "$OUT/tests.log" -- ctest --test-dir "$BUILD" -L gpu --output-on-failure --timeout 140
-grep -E "^(cuda |\[  (PASSED|FAILED|SKIPPED) )|tests passed|tests failed|Skipped" "$OUT/tests.log" | sed 's/^/  /' | tee -a "$SUMMARY"
+grep -E "^cuda |Test +#|tests passed|tests failed" "$OUT/tests.log" | sed 's/^/  /' | tee -a "$SUMMARY"
 
 # ---------------------------------------------------------------------------------------------- 4-7
 if [ "$DRY" = 1 ]; then
@@ -182,7 +183,7 @@ if [ -f "$CKPT/config.json" ] && [ "$NUM_SHAPE" = "$SHAPE" ]; then
 else
   OUR_MODEL=(--shape "$SHAPE" "${SHAPE_ARGS[@]}"); HF_MODEL=(--shape "$SHAPE")
 fi
-BENCH=("$BIN" bench "${OUR_MODEL[@]}" "${DEVICE[@]}" --batch-tokens 16384 --out "$OURS"
+BENCH=("$BIN" bench "${OUR_MODEL[@]}" "${DEVICE[@]}" --mode batched --batch-tokens 16384 --out "$OURS"
        --dump-requests "$RES/requests/{w}.jsonl")
 step ours-scoring 150 20 "$OUT/ours.log" -- "${BENCH[@]}" --workload mc-short,long,batch1 --dump "$RES/ours-dump-a.json"
 if ! step ours-generation 150 20 "$OUT/ours.log" -- "${BENCH[@]}" --workload humaneval-like --batch-rows "$SLOTS" \
@@ -242,7 +243,6 @@ if [ "$NUM_SHAPE" != "$SHAPE" ] && [ -f "$CKPT/config.json" ]; then
     --ours-dump "$RES/ours-numerics-dump.json" --hf-dump "$RES/hf-numerics-dump.json" 2>&1 | tee -a "$SUMMARY"
   pack
 fi
-rm -rf "$CKPT"  # 13 GB; step 9 gets the fixture and its own model
 
 # ---------------------------------------------------------------------------------------------- 8
 if [ "$DRY" = 1 ]; then BIG=(--shape tiny --vocab-size 50432); else BIG=(--shape mpt-30b); fi
@@ -261,13 +261,16 @@ pack
 
 # ---------------------------------------------------------------------------------------------- 9
 if [ -x scripts/gpu-dist-check ]; then
-  export MPTEVAL_BIN="$BIN" MPTEVAL_GPU_DRY_RUN="$DRY" MPTEVAL_GPU_WORK="$WORK"
+  # Its interface: the built binary, the checkpoint of step 4 (when written), a work directory; it
+  # prints lines starting with nccl, gloo, ranks, timing, ok or FAIL for the summary.
+  export MPTEVAL_BIN="$BIN" MPTEVAL_GPU_DRY_RUN="$DRY" MPTEVAL_GPU_WORK="$WORK" MPTEVAL_GPU_CKPT="$CKPT"
   step dist-check 120 30 "$OUT/dist.log" -- scripts/gpu-dist-check
   grep -E "^(nccl|gloo|ranks|timing|ok|FAIL)" "$OUT/dist.log" | sed 's/^/  /' | tee -a "$SUMMARY"
 else
   say "SKIP    dist-check: no scripts/gpu-dist-check in this tree (issue 8's one-GPU NCCL run)"
 fi
 pack
+rm -rf "$CKPT"
 
 say ""
 say "done after $(elapsed)s of ${BUDGET}s; files in $OUT: $(ls "$OUT" | tr '\n' ' ')"

@@ -1,8 +1,12 @@
 #include "harness/bench/bench_runner.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "common/jsonl.h"

@@ -1,6 +1,9 @@
 // mpt-eval bench: the model on the synthetic workloads of bench/workloads.json, measured as the
 // Hugging Face baseline measures them (harness/bench/bench_runner.h).
 #include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "common/error.h"
 #include "common/paths.h"

@@ -7,7 +7,11 @@
 // operations on differently shaped tensors, the model tests' bound for cached computation).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
 
 #include "harness/mpt_language_model.h"
 #include "models/mpt_model.h"

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "harness/branched_scoring.h"
 #include "harness/scoring_plan.h"
 #include "models/generation.h"
 #include "models/kv_cache.h"
@@ -94,63 +95,6 @@ void score_group_exact(const MptModel& model, const TokenizerInterface& tokenize
   }
 }
 
-// Batched mode: every context of the batch in one right-padded pass, then every continuation
-// (without its last token) in one pass against its own context's gathered keys and values.
-void score_batch(const MptModel& model, const TokenizerInterface& tokenizer, const ScoringPlan& plan, const ScoringBatch& batch,
-                 std::vector<LoglikelihoodResponse>& out, const LanguageModel::LoglikelihoodCallback& cb) {
-  std::vector<Tokens> contexts;
-  int64_t longest_context = 0;
-  for (size_t gi : batch.groups) {
-    contexts.push_back(context_or_eos(plan.groups[gi].context, tokenizer));
-    longest_context = std::max<int64_t>(longest_context, static_cast<int64_t>(contexts.back().size()));
-  }
-  KVCache cache = model.new_cache(static_cast<int64_t>(contexts.size()), longest_context);
-  at::Tensor hc = model.hidden_extending(cache, contexts);  // [G, Tc, C]
-  const int64_t C = hc.size(2);
-  at::Tensor ctx_flat = hc.reshape({-1, C});
-
-  std::vector<Tokens> feeds;
-  std::vector<int64_t> feed_group;
-  for (size_t b = 0; b < batch.groups.size(); ++b)
-    for (const Tokens& cont : plan.groups[batch.groups[b]].continuations)
-      if (cont.size() > 1) {
-        feeds.emplace_back(cont.begin(), cont.end() - 1);
-        feed_group.push_back(static_cast<int64_t>(b));
-      }
-  at::Tensor all = ctx_flat;
-  int64_t feed_len = 0;
-  if (!feeds.empty()) {
-    KVCache prefixes = cache;
-    prefixes.select_rows(feed_group);
-    at::Tensor hf = model.hidden_after(prefixes, feeds);  // [R, L, C]
-    feed_len = hf.size(1);
-    all = at::cat({ctx_flat, hf.reshape({-1, C})}, 0);
-  }
-
-  // Row indices into `all`, continuation by continuation.
-  std::vector<int64_t> index, targets;
-  std::vector<PendingContinuation> pending;
-  int64_t feed_row = 0;
-  for (size_t b = 0; b < batch.groups.size(); ++b) {
-    const ScoringGroup& g = plan.groups[batch.groups[b]];
-    int64_t last = static_cast<int64_t>(b) * hc.size(1) + static_cast<int64_t>(contexts[b].size()) - 1;
-    for (size_t c = 0; c < g.continuations.size(); ++c) {
-      const Tokens& cont = g.continuations[c];
-      pending.push_back({&g, c, static_cast<int64_t>(index.size())});
-      index.push_back(last);
-      for (size_t j = 1; j < cont.size(); ++j)
-        index.push_back(ctx_flat.size(0) + feed_row * feed_len + static_cast<int64_t>(j) - 1);
-      if (cont.size() > 1) ++feed_row;
-      targets.insert(targets.end(), cont.begin(), cont.end());
-    }
-  }
-  at::Tensor rows = all.index_select(0, at::tensor(index, at::kLong).to(all.device()));
-  std::vector<float> lp;
-  std::vector<uint8_t> hit;
-  score_rows(model, rows, targets, lp, hit);
-  answer(pending, lp, hit, out, cb);
-}
-
 }  // namespace
 
 MptLanguageModel::MptLanguageModel(const MptModel& model, const TokenizerInterface& tokenizer, std::string identity,
@@ -174,7 +118,9 @@ std::vector<LoglikelihoodResponse> MptLanguageModel::loglikelihood(const std::ve
     if (exact_) {
       for (size_t gi : batch.groups) score_group_exact(model_, tokenizer_, plan.groups[gi], out, on_response);
     } else {
-      score_batch(model_, tokenizer_, plan, batch, out, on_response);
+      std::vector<Tokens> contexts;
+      for (size_t gi : batch.groups) contexts.push_back(context_or_eos(plan.groups[gi].context, tokenizer_));
+      score_batch_branched(model_, plan, batch, contexts, out, on_response);
     }
   }
   return out;

@@ -9,9 +9,10 @@
 //           context's keys and values. BLAS kernels round differently for different matrix
 //           shapes, so this is what makes results bit-identical whatever the batch, the order, the
 //           subset being resumed or the number of ranks.
-//   batched (default on CUDA) groups are packed into right-padded batches under a token budget
-//           (contexts in one pass, then all continuations against their gathered prefixes): the
-//           fast path; results agree with exact mode to floating-point rounding.
+//   batched (default on CUDA) groups are packed into right-padded batches under a token budget,
+//           one row per group (context, then every continuation attending to it), one forward pass
+//           per batch (branched_scoring.h): the fast path; results agree with exact mode to
+//           floating-point rounding.
 //
 // Generation requests become generation jobs (models/generation.h); stop strings are checked on
 // the decoded new text after every token (stop_matcher.h). In exact mode every sequence is decoded

@@ -1,10 +1,12 @@
 // Batched autoregressive generation with per-sequence finishing.
 //
-// Jobs are processed in groups of up to `max_batch_rows`, in the order given: a group's prompts are
-// left-padded into one batch with one KV cache; each step feeds every unfinished sequence its last
-// token. A sequence finishes on its EOS id (the EOS token is kept in `tokens`), when its stop
-// predicate says so, or after max_new_tokens; it leaves the batch at once and `on_finish` is called
-// for it (from the calling thread) before the others go on.
+// Continuous batching: up to `max_batch_rows` sequences decode together, one token each per step,
+// in slots of a preallocated KV cache (slot_cache.h); when a sequence finishes, its slot takes the
+// next waiting prompt at once (waiting prompts go longest first, prefilled in groups of at most
+// `prefill_tokens` padded tokens). A sequence finishes on its EOS id (the EOS token is kept in
+// `tokens`), when its stop predicate says so, or after max_new_tokens; `on_finish` is called for it
+// (from the calling thread) before the others go on. Jobs with max_new_tokens 0 finish first.
+// Memory: the KV cache holds max_batch_rows x the longest (prompt + max_new_tokens) of all jobs.
 //
 // Guarantees: a sequence's tokens depend only on its own prompt, options and seed. Greedy decoding
 // takes the argmax with ties to the lowest id; sampling draws from the sequence's own generator
@@ -43,7 +45,8 @@ struct GenerationResult {
 };
 
 struct GenerationOptions {
-  int64_t max_batch_rows = 8;  // sequences decoded together
+  int64_t max_batch_rows = 8;      // sequences decoded together (slots)
+  int64_t prefill_tokens = 8192;   // padded prompt tokens computed in one prefill pass (at least one prompt)
 };
 
 using GenerationCallback = std::function<void(size_t job_index, const GenerationResult& result)>;

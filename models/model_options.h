@@ -28,6 +28,9 @@ struct ModelOptions {
   // cores its cpuinfo library sees (1 on this project's 2-vCPU build machine). More threads than
   // idle cores make OpenMP barriers stall (seconds per forward pass on a busy machine).
   int threads = 0;
+  // Attention through the explicit matmul / float32 softmax / matmul path even where the fused
+  // kernel would run (CUDA in bf16/fp16): for comparing the two (tests/models/cuda_test.cpp).
+  bool reference_attention = false;
 };
 
 }  // namespace mpt

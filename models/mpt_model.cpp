@@ -12,7 +12,9 @@
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
+#include <functional>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -25,6 +27,7 @@
 #include "models/mapped_file.h"
 #include "models/mpt_tensors.h"
 #include "models/mpt_weights.h"
+#include "models/slot_cache.h"
 #include "models/torch_errors.h"
 
 namespace mpt {
@@ -132,18 +135,12 @@ std::map<std::string, at::Tensor*> destinations(MptWeights& w, std::map<std::str
   return d;
 }
 
-void load_weights(MptWeights& weights, at::ScalarType dtype, at::Device device, const MptConfig& c,
-                  const CheckpointFiles& ckpt, LoadReport& report) {
+// Fills `weights` with one tensor per checkpoint tensor of `c` (checkpoint_tensors), each made by
+// `make`; a non-fused Wq/Wk/Wv is concatenated into Wqkv.
+void assemble_weights(MptWeights& weights, const MptConfig& c, const std::function<at::Tensor(const TensorSpec&)>& make) {
   std::map<std::string, at::Tensor> split;
   auto dest = destinations(weights, split, c.n_layers);
-  std::vector<TensorSpec> specs = checkpoint_tensors(c);
-  for (const TensorSpec& spec : specs) {
-    const RawTensor* raw = ckpt.find(spec.name);
-    if (!raw)
-      throw input_error("missing tensor in checkpoint", ckpt.dir(),
-                        "tensor '" + spec.name + "' " + shape_string(spec.shape), "no such tensor");
-    *dest.at(spec.name) = convert(*raw, spec, dtype, device);
-  }
+  for (const TensorSpec& spec : checkpoint_tensors(c)) *dest.at(spec.name) = make(spec);
   if (!c.fused_qkv)
     for (auto& b : weights.blocks) {
       // Rows q | k | v, exactly as a fused Wqkv stores them.
@@ -154,7 +151,19 @@ void load_weights(MptWeights& weights, at::ScalarType dtype, at::Device device, 
       b.wqkv.weight = at::cat({p("Wq", ".weight"), p("Wk", ".weight"), p("Wv", ".weight")}, 0);
       if (c.attention_bias) b.wqkv.bias = at::cat({p("Wq", ".bias"), p("Wk", ".bias"), p("Wv", ".bias")}, 0);
     }
+}
 
+void load_weights(MptWeights& weights, at::ScalarType dtype, at::Device device, const MptConfig& c,
+                  const CheckpointFiles& ckpt, LoadReport& report) {
+  assemble_weights(weights, c, [&](const TensorSpec& spec) {
+    const RawTensor* raw = ckpt.find(spec.name);
+    if (!raw)
+      throw input_error("missing tensor in checkpoint", ckpt.dir(),
+                        "tensor '" + spec.name + "' " + shape_string(spec.shape), "no such tensor");
+    return convert(*raw, spec, dtype, device);
+  });
+
+  std::vector<TensorSpec> specs = checkpoint_tensors(c);
   std::set<std::string> expected;
   for (const auto& spec : specs) expected.insert(spec.name);
   for (const std::string& name : ckpt.names()) {
@@ -196,10 +205,75 @@ std::pair<at::Tensor, at::Tensor> pad_rows(const std::vector<TokenIds>& rows, in
   return {ids.to(device), valid.to(device)};
 }
 
+// Lays out branched rows (MptModel::hidden_branched) as ids, valid, positions and branch numbers
+// [B, T] (0 = trunk, k = branch k; padding: valid false, position 0, branch 0) on `device`.
+std::array<at::Tensor, 4> lay_out_branched(const std::vector<BranchedRow>& rows, int64_t vocab, int64_t width,
+                                           at::Device device) {
+  const int64_t B = static_cast<int64_t>(rows.size()), T = width;
+  at::Tensor ids = at::zeros({B, T}, at::kLong), valid = at::zeros({B, T}, at::kBool);
+  at::Tensor pos = at::zeros({B, T}, at::kLong), branch = at::zeros({B, T}, at::kLong);
+  int64_t* id = ids.data_ptr<int64_t>();
+  bool* ok = valid.data_ptr<bool>();
+  int64_t* p = pos.data_ptr<int64_t>();
+  int64_t* br = branch.data_ptr<int64_t>();
+  for (int64_t b = 0; b < B; ++b) {
+    const BranchedRow& row = rows[static_cast<size_t>(b)];
+    if (row.trunk.empty()) throw input_error("empty trunk", "row " + std::to_string(b), "at least one token", "none");
+    int64_t col = b * T;
+    auto put = [&](const TokenIds& tokens, int64_t first_position, int64_t branch_number) {
+      for (size_t t = 0; t < tokens.size(); ++t, ++col) {
+        if (tokens[t] < 0 || tokens[t] >= vocab)
+          throw input_error("token id out of range", "row " + std::to_string(b), "0 <= id < " + std::to_string(vocab),
+                            std::to_string(tokens[t]));
+        id[col] = tokens[t];
+        ok[col] = true;
+        p[col] = first_position + static_cast<int64_t>(t);
+        br[col] = branch_number;
+      }
+    };
+    put(row.trunk, 0, 0);
+    for (size_t k = 0; k < row.branches.size(); ++k)
+      put(row.branches[k], static_cast<int64_t>(row.trunk.size()), static_cast<int64_t>(k) + 1);
+  }
+  return {ids.to(device), valid.to(device), pos.to(device), branch.to(device)};
+}
+
 }  // namespace
 
 MptModel::MptModel() = default;
 MptModel::~MptModel() = default;
+
+std::unique_ptr<MptModel::State> MptModel::new_state(const ModelOptions& options) {
+  auto state = std::make_unique<State>();
+  state->device = parse_device(options.device);
+  state->dtype = scalar_type(options.dtype);
+  state->compute_dtype = state->device.is_cpu() ? at::kFloat : state->dtype;  // see mpt_forward.cpp
+  if (options.dtype == DType::F16 && state->device.is_cpu())
+    throw input_error("fp16 is not supported on CPU", "--dtype fp16", "fp32 or bf16 on CPU (fp16 on CUDA)",
+                      "fp16 with --device cpu");
+  if (state->device.is_cpu() && options.threads > 0 && options.threads != at::get_num_threads())
+    at::set_num_threads(options.threads);
+  return state;
+}
+
+std::unique_ptr<MptModel> MptModel::random(const MptConfig& config, const ModelOptions& options, uint64_t seed,
+                                           double std) {
+  std::unique_ptr<MptModel> m(new MptModel());
+  m->dir_ = "random:" + std::to_string(seed);
+  m->options_ = options;
+  m->config_ = config;
+  m->state_ = new_state(options);
+  m->report_.layout = "random";
+  torch_guarded("drawing random weights", [&] {
+    c10::InferenceMode guard;
+    at::manual_seed(seed);  // the default generators of the CPU and of every CUDA device
+    const auto opts = at::TensorOptions().dtype(m->state_->dtype).device(m->state_->device);
+    assemble_weights(m->state_->weights, config, [&](const TensorSpec& spec) {
+      return at::empty(spec.shape, opts).normal_(0.0, std);
+    });
+  });
+  return m;
+}
 
 std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOptions& options) {
   std::unique_ptr<MptModel> m(new MptModel());
@@ -213,15 +287,7 @@ std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOpti
   if (!std::filesystem::is_regular_file(config_path, ec))
     throw input_error("checkpoint has no config.json", dir, "a file config.json", "none");
   m->config_ = MptConfig::from_file(config_path);
-  m->state_ = std::make_unique<State>();
-  m->state_->device = parse_device(options.device);
-  m->state_->dtype = scalar_type(options.dtype);
-  m->state_->compute_dtype = m->state_->device.is_cpu() ? at::kFloat : m->state_->dtype;  // see mpt_forward.cpp
-  if (options.dtype == DType::F16 && m->state_->device.is_cpu())
-    throw input_error("fp16 is not supported on CPU", "--dtype fp16", "fp32 or bf16 on CPU (fp16 on CUDA)",
-                      "fp16 with --device cpu");
-  if (m->state_->device.is_cpu() && options.threads > 0 && options.threads != at::get_num_threads())
-    at::set_num_threads(options.threads);
+  m->state_ = new_state(options);
   CheckpointFiles ckpt(dir);
   m->config_ = reconcile_config(m->config_, ckpt, m->report_.adjustments);
   for (const auto& note : m->report_.adjustments) MPT_LOG(Warn, "{}: {}", config_path, note);
@@ -265,6 +331,47 @@ at::Tensor MptModel::hidden_extending(KVCache& cache, const std::vector<TokenIds
 at::Tensor MptModel::hidden_after(const KVCache& prefix, const std::vector<TokenIds>& rows) const {
   auto [ids, valid] = torch_guarded("preparing a batch", [&] { return pad_rows(rows, config_.vocab_size, state_->device); });
   return forward(ids, valid, nullptr, &prefix);
+}
+
+at::Tensor MptModel::hidden_branched(const std::vector<BranchedRow>& rows) const {
+  if (rows.empty()) throw input_error("no token rows", "forward pass", "at least one row", "none");
+  int64_t width = 0;
+  for (const BranchedRow& r : rows) {
+    int64_t n = static_cast<int64_t>(r.trunk.size());
+    for (const TokenIds& b : r.branches) n += static_cast<int64_t>(b.size());
+    width = std::max(width, n);
+  }
+  // The fused kernel wants key lengths that are multiples of 16, else libtorch pads a copy of the
+  // [B, H, T, T] bias in every layer. For long rows a few padding tokens cost less than those copies.
+  if (uses_fused_attention() && width >= 256) width = (width + 15) / 16 * 16;
+  std::array<at::Tensor, 4> t = torch_guarded("preparing a batch", [&] {
+    return lay_out_branched(rows, config_.vocab_size, width, state_->device);
+  });
+  return torch_guarded("running the forward pass", [&] { return forward_branched_impl(t[0], t[1], t[2], t[3]); });
+}
+
+SlotCache MptModel::new_slot_cache(int64_t slots, int64_t capacity) const {
+  return torch_guarded("allocating a KV cache", [&] {
+    c10::InferenceMode guard;
+    return SlotCache(config_.n_layers, slots, config_.kv_n_heads, config_.head_dim(), capacity,
+                     at::TensorOptions().dtype(state_->compute_dtype).device(state_->device));
+  });
+}
+
+at::Tensor MptModel::prefill_slots(const std::vector<TokenIds>& prompts, const std::vector<int64_t>& into,
+                                   SlotCache& slots) const {
+  if (into.size() != prompts.size()) throw runtime_error("prefill_slots: one slot per prompt");
+  std::vector<int64_t> lengths;
+  for (const TokenIds& p : prompts) lengths.push_back(static_cast<int64_t>(p.size()));
+  std::pair<at::Tensor, at::Tensor> t =
+      torch_guarded("preparing a batch", [&] { return pad_rows(prompts, config_.vocab_size, state_->device); });
+  return torch_guarded("running the forward pass", [&] { return forward_prefill_impl(t.first, t.second, slots, into, lengths); });
+}
+
+at::Tensor MptModel::forward_slots(const at::Tensor& ids, SlotCache& slots) const {
+  if (ids.dim() != 2 || ids.size(0) != slots.slots() || ids.size(1) != 1)
+    throw runtime_error("forward_slots: ids must be [slots, 1]");
+  return torch_guarded("running the forward pass", [&] { return forward_slots_impl(ids, slots); });
 }
 
 at::Tensor MptModel::unembed(const at::Tensor& hidden) const {

@@ -44,8 +44,16 @@ class Tensor;
 namespace mpt {
 
 class KVCache;
+class SlotCache;
 
 using TokenIds = std::vector<int32_t>;
+
+// A scoring row made of a shared trunk and branches that each continue the trunk (the choices of a
+// multiple-choice question after its context): see MptModel::hidden_branched.
+struct BranchedRow {
+  TokenIds trunk;                  // at least one token
+  std::vector<TokenIds> branches;  // each may be empty
+};
 
 // What loading found besides the expected tensors.
 struct LoadReport {
@@ -64,6 +72,13 @@ class MptModel {
   // Input errors name the file and the tensor (missing, mis-shaped, non-float, and everything the
   // readers reject) or the option (unknown device, CUDA missing, fp16 on CPU).
   static std::unique_ptr<MptModel> load(const std::string& dir, const ModelOptions& options = {});
+  // A model of architecture `config` whose every tensor (norm weights included) is drawn from
+  // N(0, std²) on options.device by libtorch's default generator seeded with `seed`, like the
+  // Hugging Face baseline's random weights (bench/hf_mpt_baseline.py); for benchmarks of shapes
+  // with no checkpoint at hand. Deterministic for a seed on one device type; dir() is "random:<seed>"
+  // and files() is empty.
+  static std::unique_ptr<MptModel> random(const MptConfig& config, const ModelOptions& options, uint64_t seed,
+                                          double std = 0.02);
   ~MptModel();
   MptModel(const MptModel&) = delete;
   MptModel& operator=(const MptModel&) = delete;
@@ -90,11 +105,30 @@ class MptModel {
   // The same, attending to a computed prefix without changing it. prefix.batch() is 1 (every row
   // continues the same prefix) or rows.size() (one prefix row per row).
   at::Tensor hidden_after(const KVCache& prefix, const std::vector<TokenIds>& rows) const;
+  // Rows laid out as trunk ++ branch_1 ++ branch_2 ++ ... in one pass: every branch attends to the
+  // trunk and to itself only, and its positions continue after the trunk, so each branch token's
+  // hidden state is that of trunk ++ branch run alone (up to float rounding). [B, T, C], right-padded;
+  // T is the longest row, or more when the fused attention path wants aligned key lengths (callers
+  // index the columns of each row's own tokens).
+  at::Tensor hidden_branched(const std::vector<BranchedRow>& rows) const;
   // Logits of hidden states: [..., C] -> [..., V] float32 on the model's device, with logit_scale applied
   // (LLM Foundry semantics) and the tied embedding (or lm_head) as the output matrix.
   at::Tensor unembed(const at::Tensor& hidden) const;
   // An empty cache for `batch` rows, with room for `capacity` columns (it grows when needed).
   KVCache new_cache(int64_t batch, int64_t capacity) const;
+
+  // A cache of `slots` sequences of up to `capacity` tokens each, for continuous batching.
+  SlotCache new_slot_cache(int64_t slots, int64_t capacity) const;
+  // Runs prompts (each at most the cache's capacity) from position 0 and stores their keys and
+  // values in slots `into` (one per prompt), replacing what those slots held. Returns the hidden
+  // states [n, T, C] of the right-padded prompts.
+  at::Tensor prefill_slots(const std::vector<TokenIds>& prompts, const std::vector<int64_t>& into, SlotCache& slots) const;
+  // One decoding step of every slot: ids [slots, 1] int64 on the model's device (any id for a free
+  // slot) -> hidden states [slots, 1, C]; each occupied slot's new token is appended to it.
+  at::Tensor forward_slots(const at::Tensor& ids, SlotCache& slots) const;
+  // Whether attention runs through libtorch's fused kernel (CUDA, bf16/fp16, libtorch >= 2.1, not
+  // ModelOptions::reference_attention) rather than the explicit float32-softmax path.
+  bool uses_fused_attention() const;
 
   // Low level, for generation: ids [B, T] int64 and valid [B, T] bool on the model's device, padding
   // anywhere (valid false). At most one of `cache` (read and extended) and `prefix` (read only).
@@ -112,9 +146,15 @@ class MptModel {
  private:
   MptModel();
   struct State;  // device, dtype, weights (ATen), defined in mpt_model.cpp
+  static std::unique_ptr<State> new_state(const ModelOptions& options);  // device and dtypes checked
 
   at::Tensor forward_impl(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache,
                           const KVCache* prefix) const;  // mpt_forward.cpp
+  at::Tensor forward_branched_impl(const at::Tensor& ids, const at::Tensor& valid, const at::Tensor& positions,
+                                   const at::Tensor& branch) const;               // mpt_forward.cpp
+  at::Tensor forward_prefill_impl(const at::Tensor& ids, const at::Tensor& valid, SlotCache& slots,
+                                  const std::vector<int64_t>& into, const std::vector<int64_t>& lengths) const;
+  at::Tensor forward_slots_impl(const at::Tensor& ids, SlotCache& slots) const;  // mpt_forward.cpp
   at::Tensor unembed_impl(const at::Tensor& hidden) const;  // mpt_forward.cpp
 
   MptConfig config_;

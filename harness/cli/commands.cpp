@@ -22,7 +22,7 @@ static const Command kCommands[] = {
     {"check", "CI regression check of a candidate run against a baseline", attach_check},
     {"launch", "start N local ranks of a command (like torchrun --standalone)", attach_unavailable},
     {"watch", "evaluate each new checkpoint a trainer writes to a directory", attach_unavailable},
-    {"bench", "benchmark the model on a standard synthetic workload", attach_unavailable},
+    {"bench", "benchmark the model on a standard synthetic workload", attach_bench},
 };
 
 std::span<const Command> commands() { return kCommands; }

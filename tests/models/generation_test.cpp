@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 
@@ -89,6 +90,31 @@ TEST_F(Generation, CallbackFiresOncePerJobAsSoonAsItFinishes) {
   EXPECT_EQ(order, (std::vector<size_t>{3, 0, 2, 1}));
   EXPECT_TRUE(results[3].tokens.empty());
   EXPECT_EQ(results[3].end, GenerationEnd::Length);
+}
+
+TEST_F(Generation, ContinuousBatchingRefillsSlotsWithoutChangingAnySequence) {
+  // Seven greedy jobs of different prompt lengths and lengths, some ending early on EOS, through two
+  // slots: finished slots take the next prompt while the other slot keeps decoding.
+  std::vector<GenerationJob> jobs;
+  for (int i = 0; i < 7; ++i) {
+    TokenIds prompt;
+    for (int t = 0; t < 2 + (i * 5) % 9; ++t) prompt.push_back((i * 31 + t * 7 + 3) % 320);
+    jobs.push_back(job(prompt, 3 + (i * 4) % 11));
+  }
+  std::vector<TokenIds> alone;
+  for (const auto& j : jobs) alone.push_back(generate(*model_, {j})[0].tokens);
+  jobs[2].eos_id = alone[2][1];  // job 2 stops after its second token (or earlier, if it repeats)
+  jobs[5].eos_id = alone[5][0];  // job 5 after its first
+  std::vector<size_t> finished;
+  auto together = generate(*model_, jobs, {.max_batch_rows = 2, .prefill_tokens = 16},
+                           [&](size_t i, const GenerationResult&) { finished.push_back(i); });
+  for (size_t i = 0; i < jobs.size(); ++i) {
+    TokenIds want = alone[i];
+    if (jobs[i].eos_id) want.resize(std::find(want.begin(), want.end(), *jobs[i].eos_id) - want.begin() + 1);
+    EXPECT_EQ(together[i].tokens, want) << "job " << i;
+    EXPECT_EQ(together[i].end, jobs[i].eos_id ? GenerationEnd::Eos : GenerationEnd::Length) << "job " << i;
+  }
+  EXPECT_EQ(finished.size(), jobs.size());
 }
 
 TEST_F(Generation, BadJobsAreInputErrorsNamingTheJob) {

@@ -6,6 +6,7 @@
 // prefix-shared computation against a full pass (different but equivalent operation sequences;
 // the bound for cached decoding).
 #include <ATen/core/Tensor.h>
+#include <ATen/ops/empty.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -14,6 +15,7 @@
 
 #include "models/kv_cache.h"
 #include "models/mpt_model.h"
+#include "models/slot_cache.h"
 #include "models/random_checkpoint.h"
 #include "tests/models/fixture_util.h"
 
@@ -156,6 +158,67 @@ TEST_F(Invariance, SharedPrefixContinuationsMatchSeparateFullPasses) {
     }
     std::printf("%s: prefix-shared vs full: max |diff| = %.3g\n", which.c_str(), worst);
     EXPECT_LT(worst, 1e-4);
+  });
+}
+
+TEST_F(Invariance, BranchedRowsMatchEachBranchRunAfterItsTrunkAlone) {
+  for_each_model([](const std::string& which, std::unique_ptr<MptModel> model) {
+    // Row 0: a multiple-choice question (three branches, one empty); row 1: one branch; row 2: a
+    // trunk alone. Rows of different lengths, so rows 1 and 2 are padded.
+    const std::vector<BranchedRow> rows = {{tokens(9, 1), {tokens(3, 2), tokens(5, 3), {}}},
+                                           {tokens(4, 4), {tokens(2, 5)}},
+                                           {tokens(6, 6), {}}};
+    at::Tensor logits = model->unembed(model->hidden_branched(rows));  // [3, T, V]
+    double worst = 0;
+    for (size_t b = 0; b < rows.size(); ++b) {
+      auto trunk = model->logits(rows[b].trunk);
+      for (size_t t = 0; t < rows[b].trunk.size(); ++t) worst = std::max(worst, diff(row_of(logits, b, t), trunk[t]));
+      size_t column = rows[b].trunk.size();
+      for (const TokenIds& branch : rows[b].branches) {
+        TokenIds whole = rows[b].trunk;
+        whole.insert(whole.end(), branch.begin(), branch.end());
+        auto full = model->logits(whole);
+        for (size_t t = 0; t < branch.size(); ++t, ++column)
+          worst = std::max(worst, diff(row_of(logits, b, column), full[rows[b].trunk.size() + t]));
+      }
+    }
+    std::printf("%s: branched rows vs each branch after its trunk: max |diff| = %.3g\n", which.c_str(), worst);
+    EXPECT_LT(worst, 1e-4);  // same operations on differently shaped tensors (the cached-decoding bound)
+  });
+}
+
+TEST_F(Invariance, SlotDecodingMatchesFullRecomputationWhileSlotsAreRefilled) {
+  for_each_model([](const std::string& which, std::unique_ptr<MptModel> model) {
+    // Two slots; sequence c replaces a in slot 0 halfway, while b goes on in slot 1.
+    const TokenIds a = tokens(12, 1), b = tokens(7, 2), c = tokens(15, 3);
+    SlotCache slots = model->new_slot_cache(2, 20);
+    auto prefill = [&](const std::vector<TokenIds>& prompts, const std::vector<int64_t>& into) {
+      std::vector<TokenIds> heads;  // the last 3 tokens of each are decoded one by one
+      for (const TokenIds& p : prompts) heads.emplace_back(p.begin(), p.end() - 3);
+      model->prefill_slots(heads, into, slots);
+    };
+    auto step = [&](int32_t id0, int32_t id1) {
+      at::Tensor ids = at::empty({2, 1}, at::kLong);
+      ids.data_ptr<int64_t>()[0] = id0;
+      ids.data_ptr<int64_t>()[1] = id1;
+      return model->unembed(model->forward_slots(ids, slots));  // [2, 1, V]
+    };
+    double worst = 0;
+    prefill({a, b}, {0, 1});
+    auto full_a = model->logits(a), full_b = model->logits(b), full_c = model->logits(c);
+    for (int i = 0; i < 3; ++i) {
+      at::Tensor l = step(a[9 + i], b[4 + i]);
+      worst = std::max({worst, diff(row_of(l, 0, 0), full_a[9 + i]), diff(row_of(l, 1, 0), full_b[4 + i])});
+    }
+    slots.release(1);  // b is done; slot 1 decodes garbage from now on
+    prefill({c}, {0});  // c takes slot 0 (a's keys are overwritten or masked)
+    EXPECT_EQ(slots.lengths(), (std::vector<int64_t>{12, 0}));
+    for (int i = 0; i < 3; ++i) worst = std::max(worst, diff(row_of(step(c[12 + i], 0), 0, 0), full_c[12 + i]));
+    slots.keep({0});
+    ASSERT_EQ(slots.slots(), 1);
+    EXPECT_EQ(slots.lengths(), (std::vector<int64_t>{15}));
+    std::printf("%s: slot decoding with refill vs full: max |diff| = %.3g\n", which.c_str(), worst);
+    EXPECT_LT(worst, 1e-4);  // cached decoding's bound
   });
 }
 

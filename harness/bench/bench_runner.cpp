@@ -15,6 +15,7 @@
 #include "models/device_stats.h"
 #include "models/mpt_model.h"
 #include "models/mpt_tensors.h"
+#include "harness/neox_tokenizer_adapter.h"
 #include "models/tokenizer/tokenizer.h"
 #include "models/torch_info.h"
 
@@ -84,7 +85,7 @@ void run_bench(const BenchSettings& settings, const std::function<void(const nlo
                                         : MptModel::load(settings.model_dir, settings.model);
   synchronize_device(settings.model.device);
   const double load_s = seconds_since(t0);
-  const Tokenizer tokenizer = Tokenizer::bundled();
+  const NeoxTokenizerAdapter tokenizer(Tokenizer::bundled());
   MptLanguageModel lm(*model, tokenizer, "bench", settings.runner);
   const int64_t params = parameter_count(model->config());
   on_line({{"impl", "mpt-eval"},

@@ -1,0 +1,68 @@
+#include "harness/distributed/wire.h"
+
+#include "common/error.h"
+
+namespace mpt::dist {
+
+void ByteWriter::put_string(const std::string& s) {
+  put<uint64_t>(s.size());
+  out_.append(s);
+}
+
+std::string ByteReader::get_string() {
+  uint64_t n = get<uint64_t>();
+  if (n > bytes_.size() - pos_) fail(n);
+  return std::string(take(n), n);
+}
+
+const char* ByteReader::take(size_t n) {
+  if (n > bytes_.size() - pos_) fail(n);
+  const char* p = bytes_.data() + pos_;
+  pos_ += n;
+  return p;
+}
+
+void ByteReader::fail(size_t wanted) const {
+  throw runtime_error("truncated or corrupt message", what_, std::to_string(wanted) + " more bytes",
+                      std::to_string(bytes_.size() - pos_) + " left at offset " + std::to_string(pos_));
+}
+
+void ByteReader::expect_end() const {
+  if (!done())
+    throw runtime_error("corrupt message", what_, "its end", std::to_string(bytes_.size() - pos_) + " unread bytes");
+}
+
+void write_response(ByteWriter& w, const LoglikelihoodResponse& r) {
+  w.put(r.logprob);
+  w.put<uint8_t>(r.greedy ? 1 : 0);
+  w.put(r.num_tokens);
+  w.put_vector(r.token_logprobs);
+}
+
+LoglikelihoodResponse read_loglikelihood_response(ByteReader& r) {
+  LoglikelihoodResponse out;
+  out.logprob = r.get<double>();
+  out.greedy = r.get<uint8_t>() != 0;
+  out.num_tokens = r.get<int32_t>();
+  out.token_logprobs = r.get_vector<float>();
+  return out;
+}
+
+void write_response(ByteWriter& w, const GenerateResponse& r) {
+  w.put_vector(r.tokens);
+  w.put_string(r.text);
+  w.put<uint8_t>(static_cast<uint8_t>(r.finish));
+}
+
+GenerateResponse read_generate_response(ByteReader& r) {
+  GenerateResponse out;
+  out.tokens = r.get_vector<TokenId>();
+  out.text = r.get_string();
+  uint8_t finish = r.get<uint8_t>();
+  if (finish > static_cast<uint8_t>(FinishReason::Eos))
+    throw runtime_error("corrupt generation response", "", "a finish reason", std::to_string(finish));
+  out.finish = static_cast<FinishReason>(finish);
+  return out;
+}
+
+}  // namespace mpt::dist

@@ -13,6 +13,7 @@ struct LaunchCommand {
   bool exec = false;
   bool no_tag = false;
   double grace_seconds = 30;
+  std::vector<std::string> command;
 
   int run(std::vector<std::string> args) {
     if (!args.empty() && args.front() == "--") args.erase(args.begin());
@@ -43,10 +44,8 @@ Action attach_launch(CLI::App& app) {
   app.add_option("--grace", cmd->grace_seconds,
                  "seconds the other ranks get to stop by themselves after one fails, before SIGTERM (and SIGKILL as long again)")
       ->check(CLI::NonNegativeNumber);
-  app.prefix_command();
-  app.footer("Everything after the options (or after --) is the command each rank runs.");
-  CLI::App* self = &app;
-  return [cmd, self] { return cmd->run(self->remaining()); };
+  app.add_option("command", cmd->command, "the command each rank runs (after --)")->required();
+  return [cmd] { return cmd->run(cmd->command); };
 }
 
 }  // namespace mpt::cli

@@ -2,7 +2,6 @@
 
 #include <limits>
 
-#include "common/sha256.h"
 #include "harness/distributed/wire.h"
 #include "harness/distributed/work_rounds.h"
 #include "harness/scoring_plan.h"
@@ -10,44 +9,30 @@
 namespace mpt::dist {
 namespace {
 
-void hash_tokens(Sha256& h, const Tokens& t) {
-  uint64_t n = t.size();
-  h.update(&n, sizeof n);
-  h.update(t.data(), t.size() * sizeof(TokenId));
-}
-
-std::string digest(const std::vector<LoglikelihoodRequest>& requests) {
-  Sha256 h;
-  h.update("loglikelihood");
-  for (const LoglikelihoodRequest& r : requests) {
-    hash_tokens(h, r.context);
-    hash_tokens(h, r.continuation);
-  }
-  return h.hex_digest();
-}
-
-std::string digest(const std::vector<GenerateRequest>& requests) {
-  Sha256 h;
-  h.update("generate");
-  for (const GenerateRequest& r : requests) {
-    hash_tokens(h, r.prompt);
-    h.update(&r.max_new_tokens, sizeof r.max_new_tokens);
-    for (const std::string& s : r.stop) {
-      uint64_t n = s.size();
-      h.update(&n, sizeof n);
-      h.update(s);
-    }
-    h.update(&r.sampling.temperature, sizeof r.sampling.temperature);
-    h.update(&r.sampling.top_k, sizeof r.sampling.top_k);
-    h.update(&r.sampling.top_p, sizeof r.sampling.top_p);
-    h.update(&r.sampling.seed, sizeof r.sampling.seed);
-    uint8_t eos = r.stop_at_eos;
-    h.update(&eos, 1);
-  }
-  return h.hex_digest();
-}
-
 std::string from_rank(int rank) { return "responses from rank " + std::to_string(rank); }
+
+// Rank 0's requests on every rank: rank 0 keeps its own (`mine`), the others decode the broadcast
+// into `received` (and the result refers to it).
+template <class Request, class Read>
+const std::vector<Request>& root_requests(Communicator& comm, const std::vector<Request>& mine,
+                                          std::vector<Request>& received, Read read) {
+  if (comm.size() == 1) return mine;
+  std::string bytes;
+  if (comm.rank() == 0) {
+    ByteWriter w;
+    w.put<uint64_t>(mine.size());
+    for (const Request& r : mine) write_request(w, r);
+    bytes = w.take();
+  }
+  bytes = comm.broadcast(bytes, 0);
+  if (comm.rank() == 0) return mine;
+  ByteReader reader(bytes, "requests from rank 0");
+  uint64_t n = reader.get<uint64_t>();
+  received.clear();
+  for (uint64_t i = 0; i < n; ++i) received.push_back(read(reader));
+  reader.expect_end();
+  return received;
+}
 
 }  // namespace
 
@@ -56,8 +41,9 @@ DistributedLanguageModel::DistributedLanguageModel(LanguageModel& local, Communi
     : local_(local), comm_(comm), options_(options) {}
 
 std::vector<LoglikelihoodResponse> DistributedLanguageModel::loglikelihood(
-    const std::vector<LoglikelihoodRequest>& requests, const LoglikelihoodCallback& on_response) {
-  check_same_everywhere(comm_, digest(requests), "the log-likelihood requests");
+    const std::vector<LoglikelihoodRequest>& my_requests, const LoglikelihoodCallback& on_response) {
+  std::vector<LoglikelihoodRequest> received;
+  const auto& requests = root_requests(comm_, my_requests, received, read_loglikelihood_request);
   std::vector<LoglikelihoodResponse> out(requests.size());
   for (size_t i = 0; i < requests.size(); ++i)
     if (requests[i].continuation.empty() && on_response) on_response(i, out[i]);
@@ -96,9 +82,10 @@ std::vector<LoglikelihoodResponse> DistributedLanguageModel::loglikelihood(
   return out;
 }
 
-std::vector<GenerateResponse> DistributedLanguageModel::generate(const std::vector<GenerateRequest>& requests,
+std::vector<GenerateResponse> DistributedLanguageModel::generate(const std::vector<GenerateRequest>& my_requests,
                                                                  const GenerateCallback& on_response) {
-  check_same_everywhere(comm_, digest(requests), "the generation requests");
+  std::vector<GenerateRequest> received;
+  const auto& requests = root_requests(comm_, my_requests, received, read_generate_request);
   std::vector<int64_t> costs;
   costs.reserve(requests.size());
   for (const GenerateRequest& r : requests)

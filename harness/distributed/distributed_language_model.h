@@ -2,12 +2,14 @@
 //
 //   MptLanguageModel local(model, tokenizer, identity);          // this rank's model, on its device
 //   DistributedLanguageModel lm(local, world.communicator());
-//   auto responses = lm.loglikelihood(requests, on_response);    // on every rank, same requests
+//   auto responses = lm.loglikelihood(requests, on_response);    // on every rank (rank 0's requests count)
 //
 // Contract (on top of LanguageModel's):
-//   * every rank calls every method with the same requests, in the same order (the runner prepares
-//     them deterministically); a digest check turns a mismatch into a Runtime error naming the rank
-//     instead of silently wrong numbers;
+//   * every rank calls the methods equally often and in the same order; the requests computed are
+//     RANK 0's: they are broadcast, and the other ranks' arguments are ignored (the evaluation
+//     runner's non-writing ranks pass every selected example's requests, while rank 0 leaves out
+//     what the store or the response cache already has). Indices, results and callbacks on every
+//     rank refer to rank 0's list;
 //   * log-likelihood requests are planned as one scoring plan (scoring_plan.h: duplicates merged,
 //     continuations grouped by context), the context groups are partitioned over the ranks by
 //     computed tokens and computed in rounds of about `round_tokens` per rank (work_rounds.h);

@@ -287,7 +287,10 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
         MPT_LOG(Debug, "launch: {}", what);
         continue;
       }
-      if (result.failure.empty()) MPT_LOG(Error, "launch: {}; stopping the other ranks", what);
+      if (result.failure.empty())
+        MPT_LOG(Error, "launch: {}; stopping the other ranks", what);
+      else
+        MPT_LOG(Info, "launch: {}", what);
       fail(what, WIFEXITED(status) ? WEXITSTATUS(status) : 1);
     }
     auto now = Clock::now();

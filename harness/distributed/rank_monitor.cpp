@@ -77,11 +77,12 @@ void RankMonitor::tick() {
 
 std::optional<std::string> RankMonitor::read_abort() {
   if (store_->add(control_keys::kAbortCount, 0) <= 0) return std::nullopt;
-  if (auto m = store_->try_get(control_keys::abort_message("launcher"))) return m;
+  // A rank's own account first: a rank that fails announces why before it exits, while the
+  // launcher only sees the exit.
   for (int r = 0; r < size_; ++r)
     if (r != rank_)
       if (auto m = store_->try_get(control_keys::abort_message(std::to_string(r)))) return m;
-  return std::nullopt;
+  return store_->try_get(control_keys::abort_message("launcher"));
 }
 
 void RankMonitor::record(const std::string& failure) {

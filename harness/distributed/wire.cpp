@@ -32,6 +32,44 @@ void ByteReader::expect_end() const {
     throw runtime_error("corrupt message", what_, "its end", std::to_string(bytes_.size() - pos_) + " unread bytes");
 }
 
+void write_request(ByteWriter& w, const LoglikelihoodRequest& r) {
+  w.put_vector(r.context);
+  w.put_vector(r.continuation);
+}
+
+LoglikelihoodRequest read_loglikelihood_request(ByteReader& r) {
+  LoglikelihoodRequest out;
+  out.context = r.get_vector<TokenId>();
+  out.continuation = r.get_vector<TokenId>();
+  return out;
+}
+
+void write_request(ByteWriter& w, const GenerateRequest& r) {
+  w.put_vector(r.prompt);
+  w.put(r.max_new_tokens);
+  w.put<uint64_t>(r.stop.size());
+  for (const std::string& s : r.stop) w.put_string(s);
+  w.put(r.sampling.temperature);
+  w.put(r.sampling.top_k);
+  w.put(r.sampling.top_p);
+  w.put(r.sampling.seed);
+  w.put<uint8_t>(r.stop_at_eos ? 1 : 0);
+}
+
+GenerateRequest read_generate_request(ByteReader& r) {
+  GenerateRequest out;
+  out.prompt = r.get_vector<TokenId>();
+  out.max_new_tokens = r.get<int32_t>();
+  uint64_t stops = r.get<uint64_t>();
+  for (uint64_t i = 0; i < stops; ++i) out.stop.push_back(r.get_string());
+  out.sampling.temperature = r.get<double>();
+  out.sampling.top_k = r.get<int32_t>();
+  out.sampling.top_p = r.get<double>();
+  out.sampling.seed = r.get<uint64_t>();
+  out.stop_at_eos = r.get<uint8_t>() != 0;
+  return out;
+}
+
 void write_response(ByteWriter& w, const LoglikelihoodResponse& r) {
   w.put(r.logprob);
   w.put<uint8_t>(r.greedy ? 1 : 0);

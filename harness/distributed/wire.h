@@ -1,4 +1,4 @@
-// Byte encoding of what ranks exchange: responses, verdicts, digests. Native byte order and
+// Byte encoding of what ranks exchange: requests, responses, verdicts. Native byte order and
 // layout (every rank of a job runs the same binary on the same architecture); a reader that runs
 // past the end throws mpt::Error (Runtime) naming the message, never reads out of bounds.
 #pragma once
@@ -64,6 +64,11 @@ class ByteReader {
   std::string what_;
   size_t pos_ = 0;
 };
+
+void write_request(ByteWriter& w, const LoglikelihoodRequest& r);
+LoglikelihoodRequest read_loglikelihood_request(ByteReader& r);
+void write_request(ByteWriter& w, const GenerateRequest& r);
+GenerateRequest read_generate_request(ByteReader& r);
 
 void write_response(ByteWriter& w, const LoglikelihoodResponse& r);
 LoglikelihoodResponse read_loglikelihood_response(ByteReader& r);

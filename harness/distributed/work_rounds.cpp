@@ -43,14 +43,4 @@ void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& 
   }
 }
 
-void check_same_everywhere(Communicator& comm, const std::string& digest, const std::string& what) {
-  if (comm.size() == 1) return;
-  std::vector<std::string> all = comm.allgather(digest);
-  for (size_t r = 1; r < all.size(); ++r)
-    if (all[r] != all[0])
-      throw runtime_error("ranks disagree on " + what, "rank " + std::to_string(r),
-                          "the same work on every rank (each rank must prepare identical requests)",
-                          "different work than rank 0");
-}
-
 }  // namespace mpt::dist

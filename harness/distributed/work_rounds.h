@@ -34,9 +34,4 @@ using DeliverRound = std::function<void(int rank, const std::vector<size_t>& ite
 // Runs every round: compute, allgather, deliver. A collective: every rank calls it with the same plan.
 void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& compute, const DeliverRound& deliver);
 
-// Checks that every rank passes the same `digest` (e.g. a hash of its requests): a rank that
-// prepared different work would otherwise compute garbage silently. Runtime error naming the
-// first rank that differs from rank 0 and `what`. A collective.
-void check_same_everywhere(Communicator& comm, const std::string& digest, const std::string& what);
-
 }  // namespace mpt::dist

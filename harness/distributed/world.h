@@ -5,6 +5,7 @@
 //   ModelOptions m; m.device = world->device();    // "cpu", or "cuda:<LOCAL_RANK>"
 //   DistributedLanguageModel lm(local_lm, world->communicator());
 //   ... rank 0 (world->is_main()) writes the results store ...
+//   world->guarded([&] { ... });                   // a failure here is announced with its message
 //   world->finish();                               // every rank, at the end
 //
 // A single process (no launcher variables) is a World of one: communicator() then exchanges
@@ -74,6 +75,16 @@ class World {
   void check() const;
   // Tells the other ranks that this rank fails with `message` (they stop within one heartbeat).
   void fail(const std::string& message) noexcept;
+  // Runs `work`; when it throws, tells the other ranks why (fail(what())) and rethrows.
+  template <class Work>
+  decltype(auto) guarded(Work&& work) {
+    try {
+      return work();
+    } catch (const std::exception& e) {
+      fail(e.what());
+      throw;
+    }
+  }
   // Clean end, on every rank: waits until every rank got here (a failure elsewhere throws), marks
   // this rank finished and, on the rank hosting the store, keeps it up until the others are done.
   void finish();

@@ -198,6 +198,9 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
   if (options.nproc < 1) throw input_error("invalid number of ranks", "--nproc", "at least 1", std::to_string(options.nproc));
   if (options.command.empty()) throw input_error("nothing to launch", "launch", "a command after --", "none");
 
+  // Signals are blocked before any thread starts (the store's server thread inherits the mask),
+  // so that they reach the signalfd instead of killing the launcher.
+  SignalGuard signals;
   uint16_t port = options.master_port;
   std::unique_ptr<KeyValueStore> control;
   try {
@@ -208,7 +211,6 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
   }
   MPT_LOG(Info, "launch: {} ranks of '{}', store at 127.0.0.1:{}", options.nproc, options.command.front(), port);
 
-  SignalGuard signals;
   std::vector<RankProcess> ranks(static_cast<size_t>(options.nproc));
   LocalLaunchResult result;
   std::optional<Clock::time_point> term_at, kill_at;

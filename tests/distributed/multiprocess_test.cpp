@@ -9,6 +9,7 @@
 
 #include <map>
 #include <sstream>
+#include <thread>
 
 #include "tests/distributed/process_group.h"
 
@@ -136,6 +137,40 @@ TEST_F(MultiProcess, AFailingRankStopsTheOthersWithItsReason) {
   EXPECT_EQ(f.exit_code, 2) << "the failed rank's exit code (input error): " << f.err;
   EXPECT_THAT(f.err, HasSubstr("[rank 0] error: distributed job failed: rank 1 failed: deliberate failure"));
   EXPECT_THAT(f.err, HasSubstr("launch failed: rank 1 (pid"));
+}
+
+
+TEST_F(MultiProcess, SrunStyleVariablesFormTheJob) {
+  // What srun sets for each task (no torchrun variables): the master is the node list's first host.
+  auto reference = single();
+  const int port = free_port();
+  std::vector<Started> ranks;
+  for (int r = 0; r < 2; ++r)
+    ranks.push_back(start_process(driver(dir + "/srun.txt"),
+                                  {{"SLURM_PROCID", std::to_string(r)},
+                                   {"SLURM_NTASKS", "2"},
+                                   {"SLURM_LOCALID", std::to_string(r)},
+                                   {"SLURM_JOB_NODELIST", "localhost"},
+                                   {"MASTER_PORT", std::to_string(port)},
+                                   {"OMP_NUM_THREADS", "1"}},
+                                  dir + "/srun" + std::to_string(r)));
+  for (int r = 0; r < 2; ++r) {
+    Finished f = wait_process(ranks[static_cast<size_t>(r)], 240);
+    EXPECT_EQ(f.exit_code, 0) << f.err;
+    EXPECT_THAT(f.err, HasSubstr("of 2 (Slurm, gloo, cpu)"));
+  }
+  EXPECT_EQ(answers(dir + "/srun.txt"), reference);
+}
+
+TEST_F(MultiProcess, TheLauncherForwardsSignals) {
+  Started p = start_process({MPTEVAL_BINARY, "launch", "--nproc", "2", "--exec", "--", "sleep", "60"}, {}, dir + "/sig");
+  std::this_thread::sleep_for(std::chrono::seconds(2));
+  kill(p.pid, SIGTERM);
+  Finished f = wait_process(p, 30);
+  EXPECT_EQ(f.exit_code, 1) << f.err;
+  EXPECT_LT(f.seconds, 10);
+  EXPECT_THAT(f.err, HasSubstr("forwarding it to the ranks"));
+  EXPECT_THAT(f.err, HasSubstr("launch failed: interrupted by Terminated"));
 }
 
 }  // namespace

@@ -213,7 +213,7 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
 
   std::vector<RankProcess> ranks(static_cast<size_t>(options.nproc));
   LocalLaunchResult result;
-  std::optional<Clock::time_point> term_at, kill_at;
+  std::optional<Clock::time_point> failed_at, term_at, kill_at;
   int interrupted = 0;
 
   auto fail = [&](const std::string& what, int code) {
@@ -226,7 +226,8 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
     } catch (const std::exception& e) {
       MPT_LOG(Warn, "launch: could not tell the ranks: {}", e.what());
     }
-    if (!term_at) term_at = Clock::now() + options.grace;
+    failed_at = Clock::now();
+    if (!term_at) term_at = *failed_at + options.grace;
   };
 
   try {
@@ -292,7 +293,8 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
       if (result.failure.empty())
         MPT_LOG(Error, "launch: {}; stopping the other ranks", what);
       else
-        MPT_LOG(Info, "launch: {}", what);
+        MPT_LOG(Info, "launch: {} ({:.1f} s after the first failure)", what,
+                std::chrono::duration<double>(Clock::now() - *failed_at).count());
       fail(what, WIFEXITED(status) ? WEXITSTATUS(status) : 1);
     }
     auto now = Clock::now();

@@ -7,6 +7,7 @@
 
 #include <signal.h>
 
+#include <cstdio>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -78,6 +79,8 @@ TEST_F(MultiProcess, AKilledRankStopsTheOthersThroughTheLauncher) {
   std::string out = dir + "/killed.txt";
   Finished f = run(launch(3, driver(out, {"--die-rank", "1", "--die-after", "100"})), out);
   EXPECT_EQ(f.exit_code, 1) << f.err;
+  // The launcher logs the death, then each survivor's exit: their distance is the stopping time.
+  std::printf("launcher's log:\n%s", f.err.substr(f.err.find("error: launch: rank 1")).c_str());
   EXPECT_THAT(f.err, HasSubstr("launch failed: rank 1 (pid"));
   EXPECT_THAT(f.err, HasSubstr("was killed by signal 9"));
   // The survivors stop on their own, with the same explanation, and exit 1 (runtime).
@@ -113,6 +116,7 @@ TEST_F(MultiProcess, AKilledRankIsNamedWithinTheTimeoutWithoutALauncher) {
     Finished f = wait_process(ranks[static_cast<size_t>(r)], 60);
     EXPECT_EQ(f.exit_code, 1) << "rank " << r << ": " << f.err;
     EXPECT_THAT(f.err, HasSubstr("distributed job failed: rank 2 stopped responding")) << "rank " << r;
+    if (r == 0) std::printf("rank 0 exited %.1f s after rank 2 was killed (rank timeout %.0f s)\n", f.seconds, timeout_s);
     // Bound: the rank timeout, two heartbeats, one round of work, and a busy 2-core machine.
     EXPECT_LT(f.seconds, timeout_s + 15) << "rank " << r << " took " << f.seconds << " s after rank 2 died";
   }

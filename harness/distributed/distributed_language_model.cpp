@@ -110,7 +110,7 @@ std::vector<GenerateResponse> DistributedLanguageModel::generate(const std::vect
     }
     reader.expect_end();
   };
-  run_rounds(comm_, rounds, compute, deliver);
+  run_rounds(comm_, rounds, compute, deliver, side_);
   return out;
 }
 

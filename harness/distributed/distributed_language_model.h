@@ -28,6 +28,7 @@
 #include <cstdint>
 
 #include "harness/distributed/communicator.h"
+#include "harness/distributed/work_rounds.h"
 #include "tasks/requests.h"
 
 namespace mpt::dist {
@@ -47,12 +48,17 @@ class DistributedLanguageModel : public LanguageModel {
   std::vector<GenerateResponse> generate(const std::vector<GenerateRequest>& requests,
                                          const GenerateCallback& on_response = {}) override;
   int32_t max_sequence_length() const override { return local_.max_sequence_length(); }
+
+  // Traffic to carry along with generate()'s exchanges (remote_execution.h); null for none. Every
+  // rank sets one, or none does. generate() returns once it has no more traffic pending.
+  void set_generation_side_channel(SideChannel* side) { side_ = side; }
   std::string identity() const override { return local_.identity(); }
 
  private:
   LanguageModel& local_;
   Communicator& comm_;
   DistributedModelOptions options_;
+  SideChannel* side_ = nullptr;
 };
 
 }  // namespace mpt::dist

@@ -103,4 +103,51 @@ GenerateResponse read_generate_response(ByteReader& r) {
   return out;
 }
 
+void write_program(ByteWriter& w, const sandbox::Program& p) {
+  w.put_string(p.solution);
+  w.put_string(p.test);
+  w.put_string(p.entry_point);
+  w.put<uint8_t>(p.audit_hook ? 1 : 0);
+  w.put<uint8_t>(p.seccomp ? 1 : 0);
+}
+
+sandbox::Program read_program(ByteReader& r) {
+  sandbox::Program p;
+  p.solution = r.get_string();
+  p.test = r.get_string();
+  p.entry_point = r.get_string();
+  p.audit_hook = r.get<uint8_t>() != 0;
+  p.seccomp = r.get<uint8_t>() != 0;
+  return p;
+}
+
+void write_result(ByteWriter& w, const sandbox::ExecutionResult& x) {
+  w.put<uint8_t>(static_cast<uint8_t>(x.verdict));
+  w.put_string(x.result);
+  w.put(x.signal);
+  w.put(x.exit_status);
+  w.put_string(x.stdout_text);
+  w.put_string(x.stderr_text);
+  w.put(x.wall_seconds);
+  w.put(x.attempts);
+  w.put_string(x.isolation);
+}
+
+sandbox::ExecutionResult read_result(ByteReader& r) {
+  sandbox::ExecutionResult x;
+  uint8_t verdict = r.get<uint8_t>();
+  if (verdict > static_cast<uint8_t>(sandbox::Verdict::InfrastructureError))
+    throw runtime_error("corrupt verdict", "", "a verdict", std::to_string(verdict));
+  x.verdict = static_cast<sandbox::Verdict>(verdict);
+  x.result = r.get_string();
+  x.signal = r.get<int>();
+  x.exit_status = r.get<int>();
+  x.stdout_text = r.get_string();
+  x.stderr_text = r.get_string();
+  x.wall_seconds = r.get<double>();
+  x.attempts = r.get<int>();
+  x.isolation = r.get_string();
+  return x;
+}
+
 }  // namespace mpt::dist

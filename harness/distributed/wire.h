@@ -9,6 +9,8 @@
 #include <type_traits>
 #include <vector>
 
+#include "sandbox/program.h"
+#include "sandbox/verdict.h"
 #include "tasks/requests.h"
 
 namespace mpt::dist {
@@ -74,5 +76,10 @@ void write_response(ByteWriter& w, const LoglikelihoodResponse& r);
 LoglikelihoodResponse read_loglikelihood_response(ByteReader& r);
 void write_response(ByteWriter& w, const GenerateResponse& r);
 GenerateResponse read_generate_response(ByteReader& r);
+
+void write_program(ByteWriter& w, const sandbox::Program& p);
+sandbox::Program read_program(ByteReader& r);
+void write_result(ByteWriter& w, const sandbox::ExecutionResult& x);
+sandbox::ExecutionResult read_result(ByteReader& r);
 
 }  // namespace mpt::dist

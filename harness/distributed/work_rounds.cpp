@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "harness/distributed/wire.h"
 #include "harness/scoring_plan.h"
 
 namespace mpt::dist {
@@ -34,12 +35,48 @@ WorkRounds plan_work(const std::vector<int64_t>& costs, int world_size, int64_t 
   return plan;
 }
 
-void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& compute, const DeliverRound& deliver) {
+namespace {
+
+// One exchange: this rank's work results and side bytes out, every rank's in. Rank 0 adds whether
+// exchanges go on after the work (its side channel's pending()).
+std::vector<std::string> exchange(Communicator& comm, const std::string& work, SideChannel* side, bool& more) {
+  if (!side) {
+    more = false;
+    return comm.allgather(work);
+  }
+  ByteWriter w;
+  w.put_string(work);
+  w.put_string(side->outgoing());
+  w.put<uint8_t>(comm.rank() == 0 && side->pending() ? 1 : 0);
+  std::vector<std::string> all = comm.allgather(w.take());
+  std::vector<std::string> results(all.size());
+  for (size_t r = 0; r < all.size(); ++r) {
+    ByteReader reader(all[r], "exchange from rank " + std::to_string(r));
+    results[r] = reader.get_string();
+    side->incoming(static_cast<int>(r), reader.get_string());
+    uint8_t flag = reader.get<uint8_t>();
+    if (r == 0) more = flag != 0;
+    reader.expect_end();
+  }
+  return results;
+}
+
+}  // namespace
+
+void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& compute, const DeliverRound& deliver,
+                SideChannel* side) {
   const size_t me = static_cast<size_t>(comm.rank());
+  bool more = false;
   for (const auto& round : plan.rounds) {
-    std::string mine = compute(round[me]);
-    std::vector<std::string> all = comm.allgather(mine);
+    std::vector<std::string> all = exchange(comm, compute(round[me]), side, more);
     for (size_t r = 0; r < round.size(); ++r) deliver(static_cast<int>(r), round[r], all[r]);
+  }
+  if (!side) return;
+  // A side channel may still have traffic before its first exchange (no work at all) or after the last.
+  if (plan.rounds.empty()) exchange(comm, std::string(), side, more);
+  while (more) {
+    side->wait_for_progress(std::chrono::milliseconds(100));
+    exchange(comm, std::string(), side, more);
   }
 }
 

@@ -8,6 +8,7 @@
 // rank has every rank's results of that round (allgather), so rank 0 can store them as it goes.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -31,7 +32,20 @@ using ComputeRound = std::function<std::string(const std::vector<size_t>& items)
 // Receives one rank's results of a round (this rank's own too), in rank order, on every rank.
 using DeliverRound = std::function<void(int rank, const std::vector<size_t>& items, const std::string& bytes)>;
 
-// Runs every round: compute, allgather, deliver. A collective: every rank calls it with the same plan.
-void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& compute, const DeliverRound& deliver);
+// Other traffic that rides along with the rounds' exchanges (remote_execution.h: programs out,
+// verdicts back). Rank 0 decides whether exchanges go on after the last round of work.
+class SideChannel {
+ public:
+  virtual ~SideChannel() = default;
+  virtual std::string outgoing() = 0;                                // this rank's bytes for the next exchange
+  virtual void incoming(int rank, const std::string& bytes) = 0;     // every rank's, on every rank
+  virtual bool pending() = 0;                                        // rank 0: more exchanges needed
+  virtual void wait_for_progress(std::chrono::milliseconds most) = 0;  // between exchanges without work
+};
+
+// Runs every round: compute, allgather, deliver; then, while rank 0's side channel is pending,
+// exchanges without work. A collective: every rank calls it with the same plan.
+void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& compute, const DeliverRound& deliver,
+                SideChannel* side = nullptr);
 
 }  // namespace mpt::dist

@@ -3,13 +3,15 @@
 #include <ATen/ATen.h>
 
 #include <algorithm>
+#include <memory>
 
 #include "common/error.h"
 #include "harness/scoring_plan.h"
 #include "models/generation.h"
 #include "models/kv_cache.h"
 #include "models/mpt_model.h"
-#include "models/tokenizer/tokenizer.h"
+#include "harness/stop_matcher.h"
+#include "tasks/tokenizer_interface.h"
 
 namespace mpt {
 namespace {
@@ -63,16 +65,16 @@ void answer(const std::vector<PendingContinuation>& pending, const std::vector<f
   }
 }
 
-Tokens context_or_eos(const Tokens& context, const Tokenizer& tokenizer) {
+Tokens context_or_eos(const Tokens& context, const TokenizerInterface& tokenizer) {
   if (!context.empty()) return context;
   // Nothing to condition on: start from end-of-text, as lm-evaluation-harness does.
   auto eos = tokenizer.eos_token_id();
-  if (!eos) throw input_error("log-likelihood request with an empty context", "", "a context, or a tokenizer with an end-of-text token", "neither");
+  if (!eos) throw input_error("request with an empty context or prompt", "", "a context, or a tokenizer with an end-of-text token", "neither");
   return Tokens{*eos};
 }
 
 // Exact mode: one context, then each continuation, each alone.
-void score_group_exact(const MptModel& model, const Tokenizer& tokenizer, const ScoringGroup& g,
+void score_group_exact(const MptModel& model, const TokenizerInterface& tokenizer, const ScoringGroup& g,
                        std::vector<LoglikelihoodResponse>& out, const LanguageModel::LoglikelihoodCallback& cb) {
   Tokens ctx = context_or_eos(g.context, tokenizer);
   KVCache cache = model.new_cache(1, static_cast<int64_t>(ctx.size()));
@@ -94,7 +96,7 @@ void score_group_exact(const MptModel& model, const Tokenizer& tokenizer, const 
 
 // Batched mode: every context of the batch in one right-padded pass, then every continuation
 // (without its last token) in one pass against its own context's gathered keys and values.
-void score_batch(const MptModel& model, const Tokenizer& tokenizer, const ScoringPlan& plan, const ScoringBatch& batch,
+void score_batch(const MptModel& model, const TokenizerInterface& tokenizer, const ScoringPlan& plan, const ScoringBatch& batch,
                  std::vector<LoglikelihoodResponse>& out, const LanguageModel::LoglikelihoodCallback& cb) {
   std::vector<Tokens> contexts;
   int64_t longest_context = 0;
@@ -151,7 +153,7 @@ void score_batch(const MptModel& model, const Tokenizer& tokenizer, const Scorin
 
 }  // namespace
 
-MptLanguageModel::MptLanguageModel(const MptModel& model, const Tokenizer& tokenizer, std::string identity,
+MptLanguageModel::MptLanguageModel(const MptModel& model, const TokenizerInterface& tokenizer, std::string identity,
                                    MptLanguageModelOptions options)
     : model_(model), tokenizer_(tokenizer), identity_(std::move(identity)), options_(options) {
   using Mode = MptLanguageModelOptions::Mode;
@@ -184,19 +186,14 @@ std::vector<GenerateResponse> MptLanguageModel::generate(const std::vector<Gener
   jobs.reserve(requests.size());
   for (const GenerateRequest& r : requests) {
     GenerationJob job;
-    job.prompt = r.prompt;
+    job.prompt = context_or_eos(r.prompt, tokenizer_);
     job.max_new_tokens = r.max_new_tokens;
     job.sampling = SamplingOptions{r.sampling.temperature, r.sampling.top_k, r.sampling.top_p, r.sampling.seed};
     if (r.stop_at_eos) job.eos_id = tokenizer_.eos_token_id();
     if (!r.stop.empty()) {
-      const Tokenizer* tok = &tokenizer_;
-      std::vector<std::string> stop = r.stop;
-      job.stop = [tok, stop](const TokenIds& generated) {
-        std::string text = tok->decode(generated);
-        for (const std::string& s : stop)
-          if (!s.empty() && text.find(s) != std::string::npos) return true;
-        return false;
-      };
+      const TokenizerInterface* tok = &tokenizer_;
+      auto matcher = std::make_shared<StopMatcher>(r.stop);
+      job.stop = [tok, matcher](const TokenIds& generated) { return matcher->matches(tok->decode(generated)); };
     }
     jobs.push_back(std::move(job));
   }
@@ -209,16 +206,14 @@ std::vector<GenerateResponse> MptLanguageModel::generate(const std::vector<Gener
                : g.end == GenerationEnd::Stop ? FinishReason::Stop
                                               : FinishReason::Length;
     if (r.finish == FinishReason::Stop) {
-      size_t cut = std::string::npos;
-      for (const std::string& s : requests[i].stop)
-        if (!s.empty()) cut = std::min(cut, r.text.find(s));
+      size_t cut = find_first_stop(r.text, requests[i].stop);
       if (cut != std::string::npos) r.text.resize(cut);
     }
     out[i] = std::move(r);
     if (on_response) on_response(i, out[i]);
   };
   at::NoGradGuard no_grad;
-  mpt::generate(model_, jobs, GenerationOptions{options_.generation_rows}, finish);
+  mpt::generate(model_, jobs, GenerationOptions{exact_ ? 1 : options_.generation_rows}, finish);
   return out;
 }
 

@@ -13,8 +13,10 @@
 //           (contexts in one pass, then all continuations against their gathered prefixes): the
 //           fast path; results agree with exact mode to floating-point rounding.
 //
-// Generation requests become batched generation jobs (models/generation.h); stop strings are
-// checked on the decoded new text after every token.
+// Generation requests become generation jobs (models/generation.h); stop strings are checked on
+// the decoded new text after every token (stop_matcher.h). In exact mode every sequence is decoded
+// alone (a batch of one row), for the same reason: its tokens then depend only on its own prompt,
+// options and seed, bit for bit. Batched mode decodes `generation_rows` sequences together.
 #pragma once
 
 #include <cstdint>
@@ -26,20 +28,21 @@
 namespace mpt {
 
 class MptModel;
-class Tokenizer;
+class TokenizerInterface;
 
 struct MptLanguageModelOptions {
   enum class Mode { Auto, Exact, Batched };
   Mode mode = Mode::Auto;          // Auto: Exact on CPU, Batched on CUDA
   int64_t batch_tokens = 8192;     // token budget of one scoring batch (batched mode)
-  int64_t generation_rows = 32;    // sequences decoded together
+  int64_t generation_rows = 32;    // sequences decoded together (batched mode; exact mode: 1)
 };
 
 class MptLanguageModel : public LanguageModel {
  public:
-  // `model` and `tokenizer` must outlive this object. `identity` is the cache identity (see
+  // `model` and `tokenizer` must outlive this object. The tokenizer decodes generated text and
+  // gives the end-of-text id (generation's EOS, and the context of a request without one). `identity` is the cache identity (see
   // LanguageModel::identity), computed by the caller from the checkpoint's content hash.
-  MptLanguageModel(const MptModel& model, const Tokenizer& tokenizer, std::string identity,
+  MptLanguageModel(const MptModel& model, const TokenizerInterface& tokenizer, std::string identity,
                    MptLanguageModelOptions options = {});
 
   std::vector<LoglikelihoodResponse> loglikelihood(const std::vector<LoglikelihoodRequest>& requests,
@@ -53,7 +56,7 @@ class MptLanguageModel : public LanguageModel {
 
  private:
   const MptModel& model_;
-  const Tokenizer& tokenizer_;
+  const TokenizerInterface& tokenizer_;
   std::string identity_;
   MptLanguageModelOptions options_;
   bool exact_;

@@ -17,14 +17,6 @@ const char* to_string(TaskType type) {
   return "unknown";
 }
 
-const char* to_string(CodePostprocess p) {
-  switch (p) {
-    case CodePostprocess::LlmFoundry: return "llm_foundry";
-    case CodePostprocess::HumanEval: return "human_eval";
-  }
-  return "unknown";
-}
-
 SamplingParams GenerationSettings::sampling(uint64_t request_seed) const {
   SamplingParams p;
   if (do_sample) {

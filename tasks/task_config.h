@@ -11,7 +11,8 @@
 //   generation_kwargs {}.
 //   generation_task_with_answers only: cot_delimiter "", early_stopping_criteria [],
 //   do_normalization true. code_evaluation only: generations_per_sample 1, pass_at_k [1], and the
-//   mpt-eval extension code_postprocess ("llm_foundry" | "human_eval").
+//   mpt-eval extensions code_postprocess ("llm_foundry" | "human_eval" | "codex" | "bigcode" |
+//   "none"; human_eval = codex, OpenAI's stop lines) and strip_prompt (false).
 // Keys LLM Foundry's constructors would reject (TypeError) are errors here too, naming the key.
 #pragma once
 
@@ -20,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "tasks/code/completion_postprocess.h"
 #include "tasks/requests.h"
 
 namespace mpt {
@@ -44,17 +46,13 @@ struct GenerationSettings {
   SamplingParams sampling(uint64_t request_seed = 0) const;
 };
 
-// How generated code is cut before it is appended to the prompt and tested.
-enum class CodePostprocess {
-  LlmFoundry,  // re.split(r'\n[A-Za-z0-9#`]', generation)[0] (LLM Foundry's code metric)
-  HumanEval,   // cut at the first of "\nclass", "\ndef", "\n#", "\nif", "\nprint" (openai/human-eval)
-};
-const char* to_string(CodePostprocess p);
-
 struct CodeEvalSettings {
   int64_t generations_per_sample = 1;
   std::vector<int64_t> pass_at_k{1};  // every k <= generations_per_sample
-  CodePostprocess postprocess = CodePostprocess::LlmFoundry;
+  // How generated code is cut before it is appended to the prompt and tested
+  // (tasks/code/completion_postprocess.h); generation stops where the cut would be.
+  code::Postprocess postprocess = code::Postprocess::LlmFoundry;
+  bool strip_prompt = false;  // generate from prompt.strip() (bigcode's "humaneval"), not the prompt as is
 };
 
 struct TaskConfig {

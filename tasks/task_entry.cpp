@@ -15,7 +15,7 @@ const std::set<std::string> kCommonKeys = {
     "continuation_delimiter", "prelimiter", "question_prelimiter", "fewshot_random_seed", "strip_dataset",
     "max_seq_len", "batch_size", "has_categories", "metric_names", "generation_kwargs"};
 const std::set<std::string> kGenerationKeys = {"cot_delimiter", "early_stopping_criteria", "do_normalization"};
-const std::set<std::string> kCodeKeys = {"generations_per_sample", "pass_at_k", "code_postprocess"};
+const std::set<std::string> kCodeKeys = {"generations_per_sample", "pass_at_k", "code_postprocess", "strip_prompt"};
 // Keys LLM Foundry knows that mpt-eval deliberately does not implement, with the reason.
 const std::map<std::string, std::string> kUnsupportedKeys = {
     {"hf_loading_vars", "Hugging Face dataset loading is not supported; use a local .jsonl file"},
@@ -103,10 +103,16 @@ void parse_code_settings(const YamlMap& e, TaskConfig& t) {
   set_if(e.get_int("generations_per_sample"), t.code.generations_per_sample);
   set_if(e.get_int_list("pass_at_k"), t.code.pass_at_k);
   if (auto p = e.get_string("code_postprocess")) {
-    if (*p == "llm_foundry") t.code.postprocess = CodePostprocess::LlmFoundry;
-    else if (*p == "human_eval") t.code.postprocess = CodePostprocess::HumanEval;
-    else throw input_error("unknown code_postprocess", e.where("code_postprocess"), "llm_foundry or human_eval", *p);
+    // llm_foundry and human_eval (OpenAI's stop lines, the Codex paper's) as first documented, plus
+    // every name of tasks/code/completion_postprocess.h.
+    std::string name = *p == "llm_foundry" ? "llm-foundry" : *p == "human_eval" ? "codex" : *p;
+    auto parsed = code::parse_postprocess(name);
+    if (!parsed)
+      throw input_error("unknown code_postprocess", e.where("code_postprocess"),
+                        "llm_foundry, human_eval, " + code::postprocess_names(), *p);
+    t.code.postprocess = *parsed;
   }
+  set_if(e.get_bool("strip_prompt"), t.code.strip_prompt);
   if (t.code.generations_per_sample < 1)
     throw input_error("generations_per_sample must be positive", e.where("generations_per_sample"), "an integer >= 1",
                       std::to_string(t.code.generations_per_sample));

@@ -10,7 +10,7 @@ namespace mpt::cli {
 
 // The one table of subcommands. Keep summaries short: `mpt-eval <cmd> --help` has the details.
 static const Command kCommands[] = {
-    {"run", "evaluate a checkpoint on ICL tasks and HumanEval; results go to the store", attach_unavailable},
+    {"run", "evaluate a checkpoint on ICL tasks and HumanEval; results go to the store", attach_run},
     {"prompts", "print the exact prompt pieces a task gives the model", attach_prompts},
     {"tokenize", "encode text to GPT-NeoX token ids, or decode ids to text", attach_tokenize},
     {"init", "write a random-weight MPT checkpoint (tests, demos, benchmarks)", attach_init},

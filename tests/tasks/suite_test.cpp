@@ -197,6 +197,7 @@ TEST(CodeEvaluationEntries, SettingsAreParsedForTasksCode) {
   generations_per_sample: 20
   pass_at_k: [1, 10]
   code_postprocess: human_eval
+  strip_prompt: true
   generation_kwargs: {top_p: 0.95, max_new_tokens: 512, seed: 7}
 - label: human_eval_plain
   dataset_uri: programming/human_eval.jsonl
@@ -212,7 +213,8 @@ TEST(CodeEvaluationEntries, SettingsAreParsedForTasksCode) {
   EXPECT_EQ(c.task->dataset_path, dir.path() + "/programming/human_eval.jsonl");
   EXPECT_EQ(c.task->code.generations_per_sample, 20);
   EXPECT_EQ(c.task->code.pass_at_k, (std::vector<int64_t>{1, 10}));
-  EXPECT_EQ(c.task->code.postprocess, CodePostprocess::HumanEval);
+  EXPECT_EQ(c.task->code.postprocess, code::Postprocess::Codex);  // human_eval: OpenAI's stop lines
+  EXPECT_TRUE(c.task->code.strip_prompt);
   EXPECT_FALSE(c.task->strip_dataset);
   const GenerationSettings& g = c.task->generation;
   EXPECT_TRUE(g.do_sample);          // LLM Foundry's code default
@@ -226,7 +228,8 @@ TEST(CodeEvaluationEntries, SettingsAreParsedForTasksCode) {
   const CodeTaskSpec& plain = s.code_tasks[1];
   EXPECT_EQ(plain.task->code.generations_per_sample, 1);
   EXPECT_EQ(plain.task->code.pass_at_k, (std::vector<int64_t>{1}));
-  EXPECT_EQ(plain.task->code.postprocess, CodePostprocess::LlmFoundry);
+  EXPECT_EQ(plain.task->code.postprocess, code::Postprocess::LlmFoundry);
+  EXPECT_FALSE(plain.task->code.strip_prompt);
   EXPECT_EQ(plain.task->metric_names, (std::vector<std::string>{"InContextLearningCodeEvalAccuracy"}));
 }
 

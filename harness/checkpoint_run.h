@@ -1,0 +1,42 @@
+// `mpt-eval run` as a library call: evaluate one checkpoint directory on a task file and keep the
+// results in a store. Order: the tokenizer and the task file first (input errors show before a
+// large checkpoint is read), then the store, the content hashes (memoised) and the model; then
+// the runner (eval_runner.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "harness/eval_runner.h"
+#include "harness/eval_suite.h"
+#include "harness/mpt_language_model.h"
+#include "models/model_options.h"
+#include "sandbox/sandbox_config.h"
+
+namespace mpt {
+
+struct CheckpointRunOptions {
+  std::string model_dir;
+  std::string tokenizer_path;   // "": <model_dir>/tokenizer.json when present, else the bundled GPT-NeoX-20B
+  ModelOptions model;           // device, dtype, threads
+  MptLanguageModelOptions lm;   // mode, batch tokens
+  EvalConfig eval;              // tasks, gauntlet, data root, selectors, limit (max_seq_len: the model's)
+  std::string db_path;          // results database
+  std::optional<int64_t> resume_run_id;
+  bool use_cache = true;
+  std::string label;
+  std::optional<int64_t> training_step;
+  RunnerOptions runner;         // sandbox configuration for code tasks
+};
+
+// The tokenizer.json a run uses (see tokenizer_path above).
+std::string resolve_tokenizer_path(const std::string& model_dir, const std::string& tokenizer_path);
+
+// "float32", "bfloat16", "float16": the store's dtype names.
+std::string dtype_store_name(DType dtype);
+
+// The outcome's wall_seconds covers the whole call (loading included).
+RunOutcome run_checkpoint(const CheckpointRunOptions& options);
+
+}  // namespace mpt

@@ -1,0 +1,103 @@
+// mpt-eval run: evaluate a checkpoint on a task file (ICL tasks and HumanEval); results go to the
+// store (harness/checkpoint_run.h, harness/eval_runner.h; docs/run.md).
+#include <cstdio>
+#include <memory>
+
+#include "common/error.h"
+#include "common/jsonl.h"
+#include "common/paths.h"
+#include "harness/checkpoint_run.h"
+#include "harness/cli/model_flags.h"
+#include "harness/cli/subcommands.h"
+#include "harness/run_summary.h"
+#include "results/store.h"
+
+namespace mpt::cli {
+namespace {
+
+struct RunCli {
+  ModelFlags model;
+  CheckpointRunOptions options;
+  std::string mode = "auto";
+  int64_t resume = -1;
+  int64_t step = -1;
+  std::string out;
+  bool no_cache = false;
+};
+
+MptLanguageModelOptions::Mode parse_mode(const std::string& s) {
+  using Mode = MptLanguageModelOptions::Mode;
+  if (s == "auto") return Mode::Auto;
+  if (s == "exact") return Mode::Exact;
+  if (s == "batched") return Mode::Batched;
+  throw input_error("invalid --mode", "--mode", "auto, exact or batched", s);
+}
+
+int run(RunCli& cli) {
+  CheckpointRunOptions& o = cli.options;
+  o.model_dir = cli.model.model;
+  o.model = cli.model.options();
+  o.lm.mode = parse_mode(cli.mode);
+  if (o.eval.data_root.empty()) o.eval.data_root = bundled_path("icl");
+  if (o.db_path.empty()) o.db_path = results::default_db_path();
+  if (cli.resume >= 0) o.resume_run_id = cli.resume;
+  if (cli.step >= 0) o.training_step = cli.step;
+  o.use_cache = !cli.no_cache;
+  RunOutcome outcome = run_checkpoint(o);
+  std::fputs(format_run_table(outcome).c_str(), stdout);
+  if (!cli.out.empty()) write_file_atomic(cli.out, run_outcome_json(outcome).dump(2) + "\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+Action attach_run(CLI::App& app) {
+  auto cli = std::make_shared<RunCli>();
+  CheckpointRunOptions& o = cli->options;
+  o.eval.tasks_path = source_dir() + "/configs/default_tasks.yaml";
+  app.description(
+      "Evaluate a checkpoint on LLM Foundry task files (ICL tasks and HumanEval). Results go to the results\n"
+      "database as they are computed; an interrupted run resumes when the same command runs again (or with\n"
+      "--resume RUN_ID); answers already computed for this checkpoint come from the response cache.\n"
+      "Prints a table (tasks x metrics with standard errors, gauntlet scores) and writes --out as JSON.");
+  add_model_flags(app, cli->model);
+  app.add_option("--tasks", o.eval.tasks_path, "LLM Foundry task file (icl_tasks); default: the bundled set")
+      ->check(CLI::ExistingFile)
+      ->capture_default_str();
+  app.add_option("--gauntlet", o.eval.gauntlet_path, "LLM Foundry eval gauntlet file (eval_gauntlet); default: none")
+      ->check(CLI::ExistingFile);
+  app.add_option("--data-root", o.eval.data_root,
+                 "folder that dataset_uri paths resolve against (LLM Foundry's eval/local_data/...); default: the "
+                 "bundled data/icl");
+  app.add_option("--task", o.eval.selectors,
+                 "evaluate only these (repeatable): a label (piqa), a label and shots (arc_challenge/25-shot) or a category "
+                 "(jeopardy/3-shot/science)");
+  app.add_option("--limit", o.eval.limit, "only the first N examples (code: problems) of each evaluation; -1 = all");
+  app.add_option("--batch-tokens", o.lm.batch_tokens, "token budget of one scoring batch (results do not depend on it)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--mode", cli->mode,
+                 "exact: every request computed alone, bit-identical whatever the batching (default on CPU); batched: "
+                 "padded batches, fast on GPUs (default on CUDA); auto");
+  app.add_option("--tokenizer", o.tokenizer_path,
+                 "tokenizer.json; default: the checkpoint's own, else the bundled GPT-NeoX-20B tokenizer")
+      ->check(CLI::ExistingFile);
+  app.add_option("--db", o.db_path, "results database (default: $MPTEVAL_DB, else ./mpt-eval.db)");
+  app.add_option("--resume", cli->resume, "take over this unfinished run (its configuration must match)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_flag("--no-cache", cli->no_cache, "neither read nor write the response cache");
+  app.add_option("--label", o.label, "label of the run in reports (free text; not part of its identity)");
+  app.add_option("--step", cli->step, "training step of the checkpoint, for trend reports")->check(CLI::NonNegativeNumber);
+  app.add_option("--commit-rows", o.runner.record_batch,
+                 "result rows per committed transaction (they are also committed at least every 5 s)")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--out", cli->out, "also write the results as JSON to this file (atomically)");
+  app.add_flag("--unsafe-no-sandbox", o.runner.sandbox.unsafe_no_sandbox,
+               "run generated code WITHOUT isolation when the machine offers none (trusted models only)");
+  app.add_option("--workers", o.runner.sandbox.workers, "code tasks: programs run concurrently; 0 = one per core")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--code-timeout", o.runner.sandbox.limits.timeout_seconds, "code tasks: wall-clock seconds per program")
+      ->check(CLI::PositiveNumber);
+  return [cli] { return run(*cli); };
+}
+
+}  // namespace mpt::cli

@@ -42,6 +42,8 @@ class RemoteExecution final : public SideChannel {
 
   // Rank 0 only: runs `program` somewhere and calls `done` with its result.
   void submit(sandbox::Program program, Done done);
+  // This rank's pool is one that exists already (rank 0: the runner's): make_pool is not called.
+  void use_pool(Submit local) { local_ = std::move(local); }
 
   std::string outgoing() override;
   void incoming(int rank, const std::string& bytes) override;

@@ -77,7 +77,7 @@ RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
   std::optional<dist::DistributedLanguageModel> shared_lm;
   std::unique_ptr<dist::RemoteExecution> remote;
   if (distributed) {
-    shared_lm.emplace(lm, world->communicator());
+    shared_lm.emplace(lm, world->communicator(), o.distributed);
     evaluated = &*shared_lm;
     if (suite->has_code_tasks()) {
       remote = std::make_unique<dist::RemoteExecution>(world->rank(), world->size(), [config = o.runner.sandbox] {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/eval_runner.h"
+#include "harness/distributed/distributed_language_model.h"
 #include "harness/eval_suite.h"
 #include "harness/mpt_language_model.h"
 #include "models/model_options.h"
@@ -28,6 +29,7 @@ struct CheckpointRunOptions {
   std::string label;
   std::optional<int64_t> training_step;
   RunnerOptions runner;         // sandbox configuration for code tasks
+  dist::DistributedModelOptions distributed;  // distributed runs: work per rank between exchanges
 };
 
 // The tokenizer.json a run uses (see tokenizer_path above).
@@ -38,7 +40,7 @@ std::string dtype_store_name(DType dtype);
 
 namespace dist {
 class World;
-}
+}  // namespace dist
 
 // The outcome's wall_seconds covers the whole call (loading included).
 // With a `world` of several ranks (harness/distributed/world.h), every rank calls this with the

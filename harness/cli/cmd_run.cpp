@@ -1,5 +1,6 @@
 // mpt-eval run: evaluate a checkpoint on a task file (ICL tasks and HumanEval); results go to the
 // store (harness/checkpoint_run.h, harness/eval_runner.h; docs/run.md).
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -8,9 +9,9 @@
 #include "common/jsonl.h"
 #include "common/paths.h"
 #include "harness/checkpoint_run.h"
-#include "harness/distributed/world.h"
 #include "harness/cli/model_flags.h"
 #include "harness/cli/subcommands.h"
+#include "harness/distributed/world.h"
 #include "harness/run_summary.h"
 #include "results/store.h"
 
@@ -57,6 +58,7 @@ int run(RunCli& cli) {
   w.collective_timeout = std::chrono::milliseconds(static_cast<int64_t>(cli.dist_timeout_s * 1000));
   auto world = dist::World::join(w);
   if (world->size() > 1) o.model.device = world->device();  // each rank on its own GPU
+  o.distributed.round_generation_tokens = std::max<int64_t>(1, o.distributed.round_tokens / 4);
   RunOutcome outcome = world->guarded([&] { return run_checkpoint(o, world.get()); });
   world->finish();
   if (!outcome.wrote) return kExitOk;  // the other ranks of a distributed run: rank 0 reports
@@ -117,6 +119,10 @@ Action attach_run(CLI::App& app) {
                  "distributed runs (torchrun, srun, mpt-eval launch): auto (NCCL on CUDA, else Gloo), gloo or nccl");
   app.add_option("--rank-timeout", cli->rank_timeout_s,
                  "distributed runs: seconds without a heartbeat after which a rank counts as dead")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--dist-round-tokens", o.distributed.round_tokens,
+                 "distributed runs: log-likelihood tokens each rank computes between exchanges (generation: a quarter); "
+                 "smaller rounds store results sooner")
       ->check(CLI::PositiveNumber);
   app.add_option("--dist-timeout", cli->dist_timeout_s,
                  "distributed runs: seconds an exchange waits for a live but slow rank")

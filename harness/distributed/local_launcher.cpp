@@ -99,7 +99,7 @@ std::vector<std::string> rank_environment(int rank, int nproc, uint16_t port) {
     has_omp = has_omp || key == "OMP_NUM_THREADS";
     env.push_back(kv);
   }
-  if (!has_omp) {
+  if (!has_omp && nproc > 1) {
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     set["OMP_NUM_THREADS"] = std::to_string(std::max(1u, cores / static_cast<unsigned>(nproc)));
   }

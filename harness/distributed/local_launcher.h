@@ -3,8 +3,9 @@
 // Each rank gets torchrun's variables (RANK, LOCAL_RANK, WORLD_SIZE, LOCAL_WORLD_SIZE, MASTER_ADDR
 // = 127.0.0.1, MASTER_PORT) and, as torchrun's agent does, TORCHELASTIC_USE_AGENT_STORE=True: the
 // launcher itself hosts the job's TCPStore, so the store outlives any rank, and the launcher can
-// tell the ranks at once when one of them dies. OMP_NUM_THREADS, when unset, becomes
-// cores / N (at least 1) so that N ranks do not oversubscribe the CPU.
+// tell the ranks at once when one of them dies. OMP_NUM_THREADS, when unset and N > 1, becomes
+// cores / N (at least 1) so that N ranks do not oversubscribe the CPU (torchrun sets 1); one rank
+// keeps ATen's own choice.
 //
 // While the ranks run, the launcher
 //   * copies their output line by line, tagged "[rank N] " (stdout to stdout, stderr to stderr);

@@ -3,15 +3,22 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <optional>
+
+#include <fmt/ranges.h>
 
 #include "common/log.h"
 #include "common/paths.h"
+#include "harness/distributed/distributed_language_model.h"
+#include "harness/distributed/remote_execution.h"
+#include "harness/distributed/world.h"
 #include "harness/neox_tokenizer_adapter.h"
 #include "models/mpt_config.h"
 #include "models/mpt_model.h"
 #include "results/content_hash.h"
 #include "results/response_cache.h"
 #include "results/store.h"
+#include "sandbox/sandbox_pool.h"
 
 namespace mpt {
 
@@ -32,32 +39,68 @@ std::string dtype_store_name(DType dtype) {
   return "unknown";
 }
 
-RunOutcome run_checkpoint(const CheckpointRunOptions& o) {
+RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
   const auto start_time = std::chrono::steady_clock::now();
+  const bool distributed = world && world->size() > 1;
+  const bool writes = !world || world->is_main();
   const std::string tokenizer_path = resolve_tokenizer_path(o.model_dir, o.tokenizer_path);
   NeoxTokenizerAdapter tokenizer(Tokenizer::from_file(tokenizer_path));
   EvalConfig eval = o.eval;
   eval.max_seq_len = MptConfig::from_file((std::filesystem::path(o.model_dir) / "config.json").string()).max_seq_len;
   auto suite = std::make_shared<const EvalSuite>(prepare_suite(eval, tokenizer));
 
-  results::Store store = results::Store::open(o.db_path);
+  // Only the writing rank touches the store (the others may not even see its file system).
+  std::optional<results::Store> store;
   results::RunSpec spec;
-  spec.label = o.label;
-  spec.model_path = o.model_dir;
-  spec.model_hash = results::hash_checkpoint(store, o.model_dir).hash;
-  spec.tokenizer_hash = results::hash_tokenizer(store, tokenizer_path).hash;
-  spec.device = o.model.device;
-  spec.device_class = o.model.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
-  spec.dtype = dtype_store_name(o.model.dtype);
-  spec.training_step = o.training_step;
+  std::string identity = "rank " + std::to_string(world ? world->rank() : 0);  // unused without a store
+  if (writes) {
+    store.emplace(results::Store::open(o.db_path));
+    spec.label = o.label;
+    spec.model_path = o.model_dir;
+    spec.model_hash = results::hash_checkpoint(*store, o.model_dir).hash;
+    spec.tokenizer_hash = results::hash_tokenizer(*store, tokenizer_path).hash;
+    spec.device = o.model.device;
+    spec.device_class = o.model.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
+    spec.dtype = dtype_store_name(o.model.dtype);
+    spec.training_step = o.training_step;
+    identity = results::ModelIdentity{spec.model_hash, spec.dtype, spec.device_class}.to_string();
+  }
 
   std::unique_ptr<MptModel> model = MptModel::load(o.model_dir, o.model);
-  results::ModelIdentity identity{spec.model_hash, spec.dtype, spec.device_class};
-  MptLanguageModel lm(*model, tokenizer, identity.to_string(), o.lm);
-  MPT_LOG(Info, "model {} on {} ({}, {} mode)", o.model_dir, spec.device, spec.dtype, lm.exact() ? "exact" : "batched");
+  MptLanguageModel lm(*model, tokenizer, identity, o.lm);
+  MPT_LOG(Info, "model {} on {} ({}, {} mode)", o.model_dir, o.model.device, dtype_store_name(o.model.dtype),
+          lm.exact() ? "exact" : "batched");
 
-  EvalRunner runner(suite, o.runner);
-  RunOutcome outcome = runner.run(lm, RunTarget{&store, spec, o.resume_run_id, o.use_cache});
+  RunnerOptions runner_options = o.runner;
+  runner_options.writes_store = writes;
+  LanguageModel* evaluated = &lm;
+  std::optional<dist::DistributedLanguageModel> shared_lm;
+  std::unique_ptr<dist::RemoteExecution> remote;
+  if (distributed) {
+    shared_lm.emplace(lm, world->communicator(), o.distributed);
+    evaluated = &*shared_lm;
+    if (suite->has_code_tasks()) {
+      remote = std::make_unique<dist::RemoteExecution>(world->rank(), world->size(), [config = o.runner.sandbox] {
+        auto pool = std::make_shared<sandbox::SandboxPool>(config);
+        MPT_LOG(Info, "sandbox: {} worker(s); {}", pool->workers(), pool->isolation());
+        return dist::RemoteExecution::Submit([pool](sandbox::Program p, dist::RemoteExecution::Done done) {
+          pool->submit(std::move(p), std::move(done));
+        });
+      });
+      shared_lm->set_generation_side_channel(remote.get());
+      runner_options.code_execution = [&remote](sandbox::SandboxPool& pool) -> CodeExecutor::Submit {
+        remote->use_pool([&pool](sandbox::Program p, dist::RemoteExecution::Done done) {
+          pool.submit(std::move(p), std::move(done));
+        });
+        return [&remote](sandbox::Program p, dist::RemoteExecution::Done done) { remote->submit(std::move(p), std::move(done)); };
+      };
+    }
+  }
+
+  EvalRunner runner(suite, runner_options);
+  RunOutcome outcome = runner.run(*evaluated, RunTarget{store ? &*store : nullptr, spec, o.resume_run_id, o.use_cache});
+  if (remote && writes)
+    MPT_LOG(Info, "generated programs executed per rank: {}", fmt::join(remote->assigned(), ", "));
   // The whole command: tokenizer, task preparation, hashing and model loading included.
   outcome.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   return outcome;

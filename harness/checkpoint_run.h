@@ -9,6 +9,7 @@
 #include <string>
 
 #include "harness/eval_runner.h"
+#include "harness/distributed/distributed_language_model.h"
 #include "harness/eval_suite.h"
 #include "harness/mpt_language_model.h"
 #include "models/model_options.h"
@@ -28,6 +29,7 @@ struct CheckpointRunOptions {
   std::string label;
   std::optional<int64_t> training_step;
   RunnerOptions runner;         // sandbox configuration for code tasks
+  dist::DistributedModelOptions distributed;  // distributed runs: work per rank between exchanges
 };
 
 // The tokenizer.json a run uses (see tokenizer_path above).
@@ -36,7 +38,16 @@ std::string resolve_tokenizer_path(const std::string& model_dir, const std::stri
 // "float32", "bfloat16", "float16": the store's dtype names.
 std::string dtype_store_name(DType dtype);
 
+namespace dist {
+class World;
+}  // namespace dist
+
 // The outcome's wall_seconds covers the whole call (loading included).
-RunOutcome run_checkpoint(const CheckpointRunOptions& options);
+// With a `world` of several ranks (harness/distributed/world.h), every rank calls this with the
+// same options: the requests are shared over the ranks (DistributedLanguageModel), generated code
+// runs in every rank's sandbox pool (RemoteExecution), and only rank 0 opens, reads and writes the
+// store (the others return an outcome with wrote = false). The model loads on options.model.device
+// (the caller sets each rank's own device).
+RunOutcome run_checkpoint(const CheckpointRunOptions& options, dist::World* world = nullptr);
 
 }  // namespace mpt

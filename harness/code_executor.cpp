@@ -19,14 +19,19 @@ struct CodeExecutor::Shared {
 };
 
 CodeExecutor::CodeExecutor(sandbox::SandboxPool& pool, int64_t expected)
-    : pool_(pool), shared_(std::make_shared<Shared>(expected)) {}
+    : CodeExecutor([&pool](sandbox::Program p, std::function<void(sandbox::ExecutionResult)> done) {
+        pool.submit(std::move(p), std::move(done));
+      }, expected) {}
+
+CodeExecutor::CodeExecutor(Submit submit, int64_t expected)
+    : submit_(std::move(submit)), shared_(std::make_shared<Shared>(expected)) {}
 
 CodeExecutor::~CodeExecutor() = default;
 
 void CodeExecutor::submit(uint64_t tag, sandbox::Program program) {
   ++submitted_;
   std::shared_ptr<Shared> shared = shared_;
-  pool_.submit(std::move(program), [shared, tag](sandbox::ExecutionResult r) {
+  submit_(std::move(program), [shared, tag](sandbox::ExecutionResult r) {
     std::lock_guard lock(shared->mutex);
     shared->finished.emplace_back(tag, std::move(r));
     shared->progress.advance();

@@ -25,9 +25,13 @@ class SandboxPool;
 class CodeExecutor {
  public:
   using Handler = std::function<void(uint64_t tag, sandbox::ExecutionResult result)>;
+  // How a program reaches a sandbox: the pool's submit, or (distributed runs) every rank's pools
+  // (harness/distributed/remote_execution.h). `done` may be called from any thread.
+  using Submit = std::function<void(sandbox::Program program, std::function<void(sandbox::ExecutionResult)> done)>;
 
   // `pool` must outlive every program submitted. `expected` sizes the progress bar.
   CodeExecutor(sandbox::SandboxPool& pool, int64_t expected);
+  CodeExecutor(Submit submit, int64_t expected);
   ~CodeExecutor();
 
   void submit(uint64_t tag, sandbox::Program program);
@@ -37,7 +41,7 @@ class CodeExecutor {
 
  private:
   struct Shared;  // the queue the pool's worker threads fill (kept alive by their callbacks)
-  sandbox::SandboxPool& pool_;
+  Submit submit_;
   std::shared_ptr<Shared> shared_;
   int64_t submitted_ = 0;
   int64_t handled_ = 0;

@@ -37,12 +37,14 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "harness/code_executor.h"
 #include "harness/eval_suite.h"
 #include "results/records.h"
 #include "results/store.h"
@@ -62,6 +64,9 @@ struct RunnerOptions {
   int64_t record_batch = 256;      // examples (or code samples) per committed batch at most
   double record_interval_s = 5.0;  // and at least this often while results arrive
   sandbox::Config sandbox;         // code tasks: interpreter, limits, workers, unsafe_no_sandbox
+  // Distributed runs (checkpoint_run.cpp): given the writing rank's pool, how its programs are
+  // executed instead of submitting them to that pool (spread over every rank's pool). Empty: the pool.
+  std::function<CodeExecutor::Submit(sandbox::SandboxPool&)> code_execution;
 };
 
 struct RunTarget {

@@ -44,7 +44,10 @@ class RunPass {
         programs += static_cast<int64_t>(code_[i]->pending().size());
       }
     }
-    if (programs > 0) executor_.emplace(*pool, programs);
+    if (programs > 0) {
+      if (options.code_execution) executor_.emplace(options.code_execution(*pool), programs);
+      else executor_.emplace(*pool, programs);
+    }
     for (size_t i = 0; i < tasks.size(); ++i) queue_task(i);
   }
 

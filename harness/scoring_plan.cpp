@@ -76,18 +76,23 @@ ScoringPlan plan_scoring(const std::vector<LoglikelihoodRequest>& requests, int6
 }
 
 std::vector<std::vector<size_t>> shard_groups(const std::vector<ScoringGroup>& groups, int world_size) {
-  if (world_size <= 0) throw input_error("invalid world size", "", "at least 1 rank", std::to_string(world_size));
-  std::vector<size_t> order(groups.size());
+  std::vector<int64_t> costs;
+  costs.reserve(groups.size());
+  for (const ScoringGroup& g : groups) costs.push_back(g.computed_tokens());
+  return partition_by_cost(costs, world_size);
+}
+
+std::vector<std::vector<size_t>> partition_by_cost(const std::vector<int64_t>& costs, int parts) {
+  if (parts <= 0) throw input_error("invalid world size", "", "at least 1 rank", std::to_string(parts));
+  std::vector<size_t> order(costs.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return groups[a].computed_tokens() > groups[b].computed_tokens();
-  });
-  std::vector<std::vector<size_t>> shards(static_cast<size_t>(world_size));
-  std::vector<int64_t> load(static_cast<size_t>(world_size), 0);
-  for (size_t gi : order) {
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return costs[a] > costs[b]; });
+  std::vector<std::vector<size_t>> shards(static_cast<size_t>(parts));
+  std::vector<int64_t> load(static_cast<size_t>(parts), 0);
+  for (size_t i : order) {
     size_t r = static_cast<size_t>(std::min_element(load.begin(), load.end()) - load.begin());
-    shards[r].push_back(gi);
-    load[r] += groups[gi].computed_tokens();
+    shards[r].push_back(i);
+    load[r] += costs[i];
   }
   for (auto& s : shards) std::sort(s.begin(), s.end());
   return shards;

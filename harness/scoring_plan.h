@@ -51,6 +51,11 @@ ScoringPlan plan_scoring(const std::vector<LoglikelihoodRequest>& requests, int6
 // (longest-processing-time-first), deterministically. Returns, per rank, the group indices.
 std::vector<std::vector<size_t>> shard_groups(const std::vector<ScoringGroup>& groups, int world_size);
 
+// The same partition for any work items: `costs[i]` is item i's cost; returns, per part, the item
+// indices (ascending). Each item goes to the least loaded part, costliest items first, ties to the
+// lower part and the lower index, so that every rank computes the same partition.
+std::vector<std::vector<size_t>> partition_by_cost(const std::vector<int64_t>& costs, int parts);
+
 // Naive token count the prefix sharing and padding-free batching are measured against: every
 // request its own row, rows padded to the longest in fixed batches of `batch_size` taken in the
 // given order (what a plain `model(ids, attention_mask)` loop computes).

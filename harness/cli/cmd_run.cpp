@@ -1,5 +1,7 @@
 // mpt-eval run: evaluate a checkpoint on a task file (ICL tasks and HumanEval); results go to the
 // store (harness/checkpoint_run.h, harness/eval_runner.h; docs/run.md).
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <memory>
 
@@ -9,6 +11,7 @@
 #include "harness/checkpoint_run.h"
 #include "harness/cli/model_flags.h"
 #include "harness/cli/subcommands.h"
+#include "harness/distributed/world.h"
 #include "harness/run_summary.h"
 #include "results/store.h"
 
@@ -23,6 +26,10 @@ struct RunCli {
   int64_t step = -1;
   std::string out;
   bool no_cache = false;
+  // Distributed runs (docs/distributed.md): the job comes from torchrun's / srun's variables.
+  std::string dist_backend = "auto";
+  double rank_timeout_s = 30;
+  double dist_timeout_s = 3600;
 };
 
 MptLanguageModelOptions::Mode parse_mode(const std::string& s) {
@@ -43,7 +50,18 @@ int run(RunCli& cli) {
   if (cli.resume >= 0) o.resume_run_id = cli.resume;
   if (cli.step >= 0) o.training_step = cli.step;
   o.use_cache = !cli.no_cache;
-  RunOutcome outcome = run_checkpoint(o);
+
+  dist::WorldOptions w;
+  w.backend = dist::parse_backend(cli.dist_backend, "--dist-backend");
+  w.cuda = o.model.device.rfind("cuda", 0) == 0;
+  w.rank_timeout = std::chrono::milliseconds(static_cast<int64_t>(cli.rank_timeout_s * 1000));
+  w.collective_timeout = std::chrono::milliseconds(static_cast<int64_t>(cli.dist_timeout_s * 1000));
+  auto world = dist::World::join(w);
+  if (world->size() > 1) o.model.device = world->device();  // each rank on its own GPU
+  o.distributed.round_generation_tokens = std::max<int64_t>(1, o.distributed.round_tokens / 4);
+  RunOutcome outcome = world->guarded([&] { return run_checkpoint(o, world.get()); });
+  world->finish();
+  if (!outcome.wrote) return kExitOk;  // the other ranks of a distributed run: rank 0 reports
   std::fputs(format_run_table(outcome).c_str(), stdout);
   if (!cli.out.empty()) write_file_atomic(cli.out, run_outcome_json(outcome).dump(2) + "\n");
   return kExitOk;
@@ -96,6 +114,18 @@ Action attach_run(CLI::App& app) {
   app.add_option("--workers", o.runner.sandbox.workers, "code tasks: programs run concurrently; 0 = one per core")
       ->check(CLI::NonNegativeNumber);
   app.add_option("--code-timeout", o.runner.sandbox.limits.timeout_seconds, "code tasks: wall-clock seconds per program")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--dist-backend", cli->dist_backend,
+                 "distributed runs (torchrun, srun, mpt-eval launch): auto (NCCL on CUDA, else Gloo), gloo or nccl");
+  app.add_option("--rank-timeout", cli->rank_timeout_s,
+                 "distributed runs: seconds without a heartbeat after which a rank counts as dead")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--dist-round-tokens", o.distributed.round_tokens,
+                 "distributed runs: log-likelihood tokens each rank computes between exchanges (generation: a quarter); "
+                 "smaller rounds store results sooner")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--dist-timeout", cli->dist_timeout_s,
+                 "distributed runs: seconds an exchange waits for a live but slow rank")
       ->check(CLI::PositiveNumber);
   return [cli] { return run(*cli); };
 }

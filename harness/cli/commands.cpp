@@ -20,7 +20,7 @@ static const Command kCommands[] = {
     {"report", "render stored results as CSV, Markdown, HTML or JSON", attach_report},
     {"compare", "compare two runs task by task, with paired significance tests", attach_compare},
     {"check", "CI regression check of a candidate run against a baseline", attach_check},
-    {"launch", "start N local ranks of a command (like torchrun --standalone)", attach_unavailable},
+    {"launch", "start N local ranks of a command (like torchrun --standalone)", attach_launch},
     {"watch", "evaluate each new checkpoint a trainer writes to a directory", attach_unavailable},
     {"bench", "benchmark the model on a standard synthetic workload", attach_bench},
 };

@@ -14,6 +14,7 @@ Action attach_prompts(CLI::App& app);   // cmd_prompts.cpp
 Action attach_init(CLI::App& app);      // cmd_init.cpp
 Action attach_logits(CLI::App& app);    // cmd_logits.cpp
 Action attach_generate(CLI::App& app);  // cmd_generate.cpp
+Action attach_launch(CLI::App& app);    // cmd_launch.cpp
 Action attach_run(CLI::App& app);       // cmd_run.cpp
 Action attach_bench(CLI::App& app);     // cmd_bench.cpp
 

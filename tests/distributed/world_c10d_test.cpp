@@ -1,0 +1,60 @@
+// A World over a process group the caller already has (a training job's), in one process: two
+// threads play the two ranks of a Gloo group.
+#include "harness/distributed/world_c10d.h"
+
+#include <gtest/gtest.h>
+#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
+#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
+#include <torch/csrc/distributed/c10d/TCPStore.hpp>
+
+#include <thread>
+
+#include "common/error.h"
+#include "tests/distributed/process_group.h"
+
+namespace mpt::dist {
+namespace {
+
+TEST(WorldFromProcessGroup, UsesTheTrainersGroupAndLeavesItWorking) {
+  const int port = test::free_port();
+  auto rank_main = [&](int rank) {
+    c10d::TCPStoreOptions o;
+    o.port = static_cast<uint16_t>(port);
+    o.isServer = rank == 0;
+    o.numWorkers = 2;
+    auto store = c10::make_intrusive<c10d::TCPStore>("127.0.0.1", o);
+    auto opts = c10d::ProcessGroupGloo::Options::create();
+    opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
+    auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(
+        c10::make_intrusive<c10d::PrefixStore>("trainer", store), rank, 2, opts);
+
+    WorldOptions w;
+    w.heartbeat = std::chrono::milliseconds(50);
+    {
+      auto world = world_from_process_group({pg, store, "cpu", rank}, w);
+      EXPECT_EQ(world->rank(), rank);
+      EXPECT_EQ(world->size(), 2);
+      EXPECT_EQ(world->backend(), "gloo");
+      auto all = world->communicator().allgather(std::string(static_cast<size_t>(rank + 1), 'x'));
+      EXPECT_EQ(all, (std::vector<std::string>{"x", "xx"}));
+      EXPECT_EQ(world->communicator().broadcast(rank == 1 ? "from one" : "", 1), "from one");
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // heartbeats flow through the trainer's store
+      EXPECT_NO_THROW(world->check());
+      world->finish();
+    }
+    // The trainer's group is untouched and still usable.
+    std::vector<at::Tensor> t{at::ones({3})};
+    pg->allreduce(t)->wait();
+    EXPECT_EQ(t[0][0].item<float>(), 2.0f);
+  };
+  std::thread other(rank_main, 1);
+  rank_main(0);
+  other.join();
+}
+
+TEST(WorldFromProcessGroup, RejectsANullGroup) {
+  EXPECT_THROW(world_from_process_group(ExistingGroup<C10dBackend>{}), Error);
+}
+
+}  // namespace
+}  // namespace mpt::dist

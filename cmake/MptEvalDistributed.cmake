@@ -1,17 +1,18 @@
 # mpteval_configure_c10d(<target> <source>): compile definitions for the one translation unit that
 # includes c10d's process groups.
 #   Gloo  when Gloo's headers are found beside libtorch's (Debian: libgloo-dev; PyTorch wheels ship
-#         them): USE_C10D_GLOO and MPTEVAL_WITH_GLOO=1.
+#         them): USE_C10D_GLOO and MPTEVAL_WITH_GLOO=1. -DMPTEVAL_GLOO=OFF skips it.
 #   NCCL  when libtorch has CUDA and c10d's ProcessGroupNCCL.hpp compiles here (nccl.h from the
 #         CUDA toolkit, NCCL_HOME, or the wheel's nvidia/nccl package): USE_C10D_NCCL and
 #         MPTEVAL_WITH_NCCL=1. -DMPTEVAL_NCCL=OFF skips it.
 option(MPTEVAL_NCCL "Use NCCL for distributed runs when libtorch has CUDA" ON)
+option(MPTEVAL_GLOO "Use Gloo for distributed runs when its headers are found" ON)
 include(CheckCXXSourceCompiles)
 
 function(mpteval_configure_c10d target source)
   set(defs "")
   find_path(MPTEVAL_GLOO_INCLUDE_DIR gloo/config.h HINTS ${TORCH_INCLUDE_DIRS})
-  if(MPTEVAL_GLOO_INCLUDE_DIR)
+  if(MPTEVAL_GLOO_INCLUDE_DIR AND MPTEVAL_GLOO)
     list(APPEND defs USE_C10D_GLOO MPTEVAL_WITH_GLOO=1)
     target_include_directories(${target} SYSTEM PRIVATE ${MPTEVAL_GLOO_INCLUDE_DIR})
   endif()

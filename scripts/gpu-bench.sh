@@ -21,9 +21,9 @@
 #      request files of step 5 are checked against the baseline's synthetic() first); falls back to
 #      random weights (--shape mpt-7b, speed only) when it cannot load the checkpoint
 #   7. the ratio table and the numerics (bench/bench_report.py)
-#   8. MPT-30B shape (random weights) at batch 16: scoring and generation, ours then HF (memory check)
-#   9. scripts/gpu-dist-check, when present: the one-GPU NCCL run of issue 8 (tiny fixture and the
-#      checkpoint of step 4)
+#   8. scripts/gpu-dist-check, when present: the one-GPU NCCL run of issue 8 (tiny model and a random
+#      MPT-7B-shaped checkpoint through `mpt-eval launch --nproc 1`)
+#   9. MPT-30B shape (random weights) at batch 16: scoring and generation, ours then HF (memory check)
 #
 # Trade-off (step 4): the numerics comparison needs one checkpoint that both programs load. Writing
 # the 7B one costs ~30-40 s of the budget but lets the same runs give speed and numerics at the shape
@@ -33,7 +33,7 @@
 #
 # Outputs in $OUT (at most 8 files): summary.txt (everything that matters, also printed at the end),
 # env.log, build.log, tests.log, ours.log (our bench runs, JSON lines included), hf.log (baseline runs),
-# dist.log (step 9), results.tar.gz (JSON lines, per-request dumps, request files' check, report JSON).
+# dist.log (step 8), results.tar.gz (JSON lines, per-request dumps, request files' check, report JSON).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -152,7 +152,17 @@ else
   fi
 fi
 grep -E "mpt-eval: |Found Torch|CUDA" "$OUT/build.log" | sort -u | head -12 | sed 's/^/  /' >> "$SUMMARY"
-step build 420 60 "$OUT/build.log" -- cmake --build "$BUILD" --target mpt-eval test_models_gpu -j "$JOBS"
+TARGETS=(mpt-eval test_models_gpu test_harness_gpu)
+if ! step build 420 60 "$OUT/build.log" -- cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$JOBS"; then
+  # Nothing here was compiled against libtorch 2.x before this run: when c10d's NCCL (then Gloo) API
+  # is what breaks, build without it (distributed runs then say so) rather than lose every other step.
+  if grep -q "c10d_group.cpp" "$OUT/build.log"; then
+    step reconfigure-without-nccl 120 20 "$OUT/build.log" -- cmake "$BUILD" -DMPTEVAL_NCCL=OFF &&
+      step build-without-nccl 300 40 "$OUT/build.log" -- cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$JOBS" ||
+      { step reconfigure-without-gloo 120 20 "$OUT/build.log" -- cmake "$BUILD" -DMPTEVAL_NCCL=OFF -DMPTEVAL_GLOO=OFF &&
+        step build-without-c10d-backends 300 40 "$OUT/build.log" -- cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$JOBS"; }
+  fi
+fi
 BIN=$BUILD/harness/mpt-eval
 if [ ! -x "$BIN" ]; then
   say "no mpt-eval binary: nothing else can run"
@@ -250,6 +260,17 @@ if [ "$NUM_SHAPE" != "$SHAPE" ] && [ -f "$CKPT/config.json" ]; then
 fi
 
 # ---------------------------------------------------------------------------------------------- 8
+if [ -x scripts/gpu-dist-check ]; then
+  # Its interface: the built binary, the checkpoint of step 4 (when written), a work directory; it
+  # prints lines starting with nccl, gloo, ranks, timing, ok or FAIL for the summary.
+  export MPTEVAL_BIN="$BIN" MPTEVAL_GPU_DRY_RUN="$DRY" MPTEVAL_GPU_WORK="$WORK" MPTEVAL_GPU_CKPT="$CKPT"
+  step dist-check 120 30 "$OUT/dist.log" -- scripts/gpu-dist-check
+  grep -E "^(nccl|gloo|ranks|timing|ok|FAIL)" "$OUT/dist.log" | sed 's/^/  /' | tee -a "$SUMMARY"
+else
+  say "SKIP    dist-check: no scripts/gpu-dist-check in this tree (issue 8's one-GPU NCCL run)"
+fi
+pack
+# ---------------------------------------------------------------------------------------------- 9
 if [ "$DRY" = 1 ]; then BIG=(--shape tiny --vocab-size 50432); else BIG=(--shape mpt-30b); fi
 OURS30=$RES/ours-30b.jsonl
 : > "$OURS30"
@@ -264,17 +285,6 @@ say "=== mpt-30b shape, batch 16 (random weights)"
 "$PYTHON" bench/bench_report.py table --ours "$OURS30" --hf "$RES/hf-30b.jsonl" 2>&1 | tee -a "$SUMMARY"
 pack
 
-# ---------------------------------------------------------------------------------------------- 9
-if [ -x scripts/gpu-dist-check ]; then
-  # Its interface: the built binary, the checkpoint of step 4 (when written), a work directory; it
-  # prints lines starting with nccl, gloo, ranks, timing, ok or FAIL for the summary.
-  export MPTEVAL_BIN="$BIN" MPTEVAL_GPU_DRY_RUN="$DRY" MPTEVAL_GPU_WORK="$WORK" MPTEVAL_GPU_CKPT="$CKPT"
-  step dist-check 120 30 "$OUT/dist.log" -- scripts/gpu-dist-check
-  grep -E "^(nccl|gloo|ranks|timing|ok|FAIL)" "$OUT/dist.log" | sed 's/^/  /' | tee -a "$SUMMARY"
-else
-  say "SKIP    dist-check: no scripts/gpu-dist-check in this tree (issue 8's one-GPU NCCL run)"
-fi
-pack
 rm -rf "$CKPT"
 
 say ""

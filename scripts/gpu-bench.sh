@@ -21,8 +21,9 @@
 #      request files of step 5 are checked against the baseline's synthetic() first); falls back to
 #      random weights (--shape mpt-7b, speed only) when it cannot load the checkpoint
 #   7. the ratio table and the numerics (bench/bench_report.py)
-#   8. scripts/gpu-dist-check, when present: the one-GPU NCCL run of issue 8 (tiny model and a random
-#      MPT-7B-shaped checkpoint through `mpt-eval launch --nproc 1`)
+#   8. scripts/gpu-dist-check, when present: the one-GPU NCCL run of issue 8 (tiny model and the
+#      MPT-7B-shaped checkpoint of step 4 through `mpt-eval launch --nproc 1`); it runs right after
+#      step 5, before the baseline, because it is short and only this run can show it
 #   9. MPT-30B shape (random weights) at batch 16: scoring and generation, ours then HF (memory check)
 #
 # Trade-off (step 4): the numerics comparison needs one checkpoint that both programs load. Writing
@@ -218,6 +219,17 @@ step check-requests 30 5 "$OUT/ours.log" -- "$PYTHON" bench/bench_report.py chec
 grep -E "^requests " "$OUT/ours.log" | sed 's/^/  /' | tee -a "$SUMMARY"
 pack
 
+# ---------------------------------------------------------------------------------------------- 8
+if [ -x scripts/gpu-dist-check ]; then
+  # Its interface: the built binary, the checkpoint of step 4 (when written), a work directory; it
+  # prints lines starting with nccl, gloo, ranks, timing, ok or FAIL for the summary.
+  export MPTEVAL_BIN="$BIN" MPTEVAL_GPU_DRY_RUN="$DRY" MPTEVAL_GPU_WORK="$WORK" MPTEVAL_GPU_CKPT="$CKPT"
+  step dist-check 120 30 "$OUT/dist.log" -- scripts/gpu-dist-check
+  grep -E "^(nccl|gloo|ranks|timing|ok|FAIL)" "$OUT/dist.log" | sed 's/^/  /' | tee -a "$SUMMARY"
+else
+  say "SKIP    dist-check: no scripts/gpu-dist-check in this tree (issue 8's one-GPU NCCL run)"
+fi
+pack
 if [ "$DRY" = 1 ]; then
   # No torch here: exact mode (every request alone) stands in for the baseline, which exercises the
   # comparison and the table with real, slightly different numbers.
@@ -259,17 +271,6 @@ if [ "$NUM_SHAPE" != "$SHAPE" ] && [ -f "$CKPT/config.json" ]; then
   pack
 fi
 
-# ---------------------------------------------------------------------------------------------- 8
-if [ -x scripts/gpu-dist-check ]; then
-  # Its interface: the built binary, the checkpoint of step 4 (when written), a work directory; it
-  # prints lines starting with nccl, gloo, ranks, timing, ok or FAIL for the summary.
-  export MPTEVAL_BIN="$BIN" MPTEVAL_GPU_DRY_RUN="$DRY" MPTEVAL_GPU_WORK="$WORK" MPTEVAL_GPU_CKPT="$CKPT"
-  step dist-check 120 30 "$OUT/dist.log" -- scripts/gpu-dist-check
-  grep -E "^(nccl|gloo|ranks|timing|ok|FAIL)" "$OUT/dist.log" | sed 's/^/  /' | tee -a "$SUMMARY"
-else
-  say "SKIP    dist-check: no scripts/gpu-dist-check in this tree (issue 8's one-GPU NCCL run)"
-fi
-pack
 # ---------------------------------------------------------------------------------------------- 9
 if [ "$DRY" = 1 ]; then BIG=(--shape tiny --vocab-size 50432); else BIG=(--shape mpt-30b); fi
 OURS30=$RES/ours-30b.jsonl

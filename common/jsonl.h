@@ -5,6 +5,8 @@
 // does not already mention the file). Blank lines are skipped, as Python's json-lines readers do.
 #pragma once
 
+#include <cstdint>
+
 #include <nlohmann/json.hpp>
 
 #include <functional>

@@ -1,6 +1,7 @@
 #include "harness/mpt_language_model.h"
 
 #include <ATen/ATen.h>
+#include <ATen/core/grad_mode.h>
 
 #include <algorithm>
 #include <memory>

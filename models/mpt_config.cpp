@@ -249,7 +249,9 @@ json MptConfig::to_json() const {
       {"softmax_scale", softmax_scale},
       {"prefix_lm", false},
       {"attn_uses_sequence_id", attn_uses_sequence_id},
-      {"attn_pdrop", 0.0},
+      // 0, not 0.0: transformers 5.x declares MptAttentionConfig.attn_pdrop an int and its strict
+      // config validation rejects a float (seen with transformers 5.17 on the GPU machine).
+      {"attn_pdrop", 0},
       {"attn_impl", "torch"},
   };
   if (kv_n_heads != n_heads) attn["kv_n_heads"] = kv_n_heads;

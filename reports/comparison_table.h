@@ -3,6 +3,8 @@
 // its standard error. Built once from the snapshots, rendered by CSV, Markdown and HTML.
 #pragma once
 
+#include <cstdint>
+
 #include <optional>
 #include <string>
 #include <vector>

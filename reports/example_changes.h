@@ -2,6 +2,8 @@
 // examples whose score differs, with both responses, for the HTML report's per-example view.
 #pragma once
 
+#include <cstdint>
+
 #include <string>
 #include <vector>
 

@@ -3,6 +3,8 @@
 // JSON export (reports/json_export.h), so that a baseline committed as a file works like a stored run.
 #pragma once
 
+#include <cstdint>
+
 #include <string>
 #include <vector>
 

@@ -3,6 +3,8 @@
 // tasks by label, metrics by name, gauntlet scores by category.
 #pragma once
 
+#include <cstdint>
+
 #include <optional>
 #include <string>
 #include <vector>

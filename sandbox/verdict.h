@@ -4,6 +4,8 @@
 // so that results files stay compatible; `verdict` is the finer classification.
 #pragma once
 
+#include <cstdint>
+
 #include <optional>
 #include <string>
 

@@ -145,7 +145,8 @@ else
   CUDA_ARGS=()
   [ "$DRY" != 1 ] && CUDA_ARGS=(-DCMAKE_CUDA_COMPILER="$NVCC" -DCMAKE_CUDA_ARCHITECTURES=90)
   CONFIGURE=(cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$PREFIX"
-             -DMPTEVAL_BUILD_TESTS=ON -DMPTEVAL_BUILD_BENCH=OFF)
+             -DMPTEVAL_BUILD_TESTS=ON -DMPTEVAL_BUILD_BENCH=OFF -DMPTEVAL_NCCL=ON -DMPTEVAL_GLOO=ON
+             -DCMAKE_CXX_FLAGS=-DFMT_HEADER_ONLY)  # libtorch 2.x bundles fmt 12 headers, Debian's is fmt 9
   if ! step configure 180 30 "$OUT/build.log" -- "${CONFIGURE[@]}" "${CUDA_ARGS[@]}"; then
     # Our own CUDA kernels (models/cuda, only a probe so far) are optional: without nvcc, build without them.
     rm -rf "$BUILD"
@@ -154,7 +155,7 @@ else
 fi
 grep -E "mpt-eval: |Found Torch|CUDA" "$OUT/build.log" | sort -u | head -12 | sed 's/^/  /' >> "$SUMMARY"
 TARGETS=(mpt-eval test_models_gpu test_harness_gpu)
-if ! step build 420 60 "$OUT/build.log" -- cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$JOBS"; then
+if ! step build 420 60 "$OUT/build.log" -- cmake --build "$BUILD" --target "${TARGETS[@]}" -j "$JOBS" -- -k 0; then
   # Nothing here was compiled against libtorch 2.x before this run: when c10d's NCCL (then Gloo) API
   # is what breaks, build without it (distributed runs then say so) rather than lose every other step.
   if grep -q "c10d_group.cpp" "$OUT/build.log"; then

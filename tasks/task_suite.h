@@ -6,6 +6,8 @@
 //   suite.code_tasks -> code_evaluation entries, for tasks/code
 #pragma once
 
+#include <cstdint>
+
 #include <memory>
 #include <string>
 #include <vector>

@@ -12,6 +12,8 @@
 // failure() while they wait, and World::check() lets long local work stop early.
 #pragma once
 
+#include <cstdint>
+
 #include <chrono>
 #include <condition_variable>
 #include <memory>

@@ -21,6 +21,8 @@
 // method may be called from any number of threads at once.
 #pragma once
 
+#include <cstdint>
+
 #include <memory>
 #include <optional>
 #include <string>

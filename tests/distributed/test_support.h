@@ -2,6 +2,8 @@
 // key-value store in memory (with a switch that makes it fail like a store whose host died).
 #pragma once
 
+#include <cstdint>
+
 #include <atomic>
 #include <condition_variable>
 #include <map>

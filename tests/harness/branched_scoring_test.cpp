@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/mpt_language_model.h"
+#include "harness/neox_tokenizer_adapter.h"
 #include "models/mpt_model.h"
 #include "models/tokenizer/tokenizer.h"
 
@@ -28,7 +29,7 @@ Tokens toks(int n, int salt) {
 
 TEST(BranchedScoring, BatchedModeAnswersEveryRequestAsExactModeDoes) {
   auto model = MptModel::load(std::string(MPTEVAL_TEST_FIXTURES) + "/mpt-tiny");
-  const Tokenizer tokenizer = Tokenizer::bundled();
+  const NeoxTokenizerAdapter tokenizer(Tokenizer::bundled());
   std::vector<LoglikelihoodRequest> reqs;
   for (int q = 0; q < 6; ++q) {  // multiple-choice questions: 4 choices of 1..6 tokens each
     Tokens ctx = toks(5 + 7 * q, q);

@@ -2,6 +2,8 @@
 // aggregated primary metric (mean and binomial/sample standard error), gauntlet scores.
 #pragma once
 
+#include <cstdint>
+
 #include <optional>
 #include <string>
 #include <vector>

@@ -2,6 +2,8 @@
 // scratch directory for YAML and JSONL inputs.
 #pragma once
 
+#include <cstdint>
+
 #include <filesystem>
 #include <functional>
 #include <map>

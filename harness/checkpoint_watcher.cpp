@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <thread>
+#include <tuple>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -32,6 +33,7 @@ CheckpointWatcher::CheckpointWatcher(WatchOptions options, const std::atomic<boo
   if (!fs::is_directory(options_.checkpoints_dir, ec))
     throw input_error("checkpoints directory not found", "--checkpoints " + options_.checkpoints_dir,
                       "a directory the trainer writes checkpoint directories into", "no such directory");
+  if (options_.run.eval.data_root.empty()) options_.run.eval.data_root = bundled_path("icl");
   // Prepared once: input errors in the task files show now, and the suite's configuration text is
   // part of every run identity (it does not depend on the tokenizer or the model's max_seq_len).
   const std::string tokenizer = options_.run.tokenizer_path.empty() ? bundled_path("tokenizer/gpt-neox-20b/tokenizer.json")

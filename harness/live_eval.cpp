@@ -42,7 +42,7 @@ std::string new_session_id(const std::string& label) {
 std::map<std::string, double> flat_metrics(const RunOutcome& outcome) {
   std::map<std::string, double> m;
   for (const TaskOutcome& t : outcome.tasks)
-    if (!t.metrics.empty()) m[t.label] = t.metrics.front().value;
+    if (!t.metrics.empty()) m[t.label] = t.metrics.front().mean;
   if (!outcome.gauntlet) return m;
   // LLM Foundry's score where it has one, else the score over the benchmarks present (partial).
   for (const GauntletCategoryResult& c : outcome.gauntlet->categories)

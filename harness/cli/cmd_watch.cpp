@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "common/error.h"
 #include "common/paths.h"
 #include "harness/checkpoint_watcher.h"
 #include "harness/cli/model_flags.h"

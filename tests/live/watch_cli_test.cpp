@@ -66,6 +66,7 @@ TEST_F(WatchCli, KilledMidEvaluationResumesOnRestart) {
   EXPECT_EQ(wait_exit(pid), 128 + SIGKILL);
   ASSERT_EQ(test::runs_per_step(db_).at(10), 1);
   const bool interrupted = test::runs_per_step(db_, "running").count(10) == 1;
+  RecordProperty("killed_mid_run", interrupted ? 1 : 0);  // else the run had finished before the kill
 
   test::write_tiny_checkpoint(ckpts_ + "/step-20", 20);
   std::vector<std::string> once = args("40");

@@ -85,8 +85,13 @@ int train(const Options& o) {
   std::unique_ptr<mpt::MptModel> model = mpt::MptModel::random(config, {}, o.seed);
 
   // Built once: the task file is read and every prompt tokenized here, not at each evaluation.
-  mpt::LiveEvaluator evaluator(
-      {.tasks_path = o.tasks, .limit = o.limit, .db_path = db, .max_seq_len = config.max_seq_len, .label = "train_tiny_mpt"});
+  mpt::LiveEvalConfig eval;
+  eval.tasks_path = o.tasks;
+  eval.limit = o.limit;
+  eval.db_path = db;
+  eval.max_seq_len = config.max_seq_len;
+  eval.label = "train_tiny_mpt";
+  mpt::LiveEvaluator evaluator(eval);
 
   std::vector<torch::Tensor> parameters;
   for (auto& [name, p] : model->named_parameters()) parameters.push_back(p.requires_grad_(true));

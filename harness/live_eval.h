@@ -1,7 +1,8 @@
 // Live evaluation during training: the hook a libtorch training loop calls every N steps.
 //
-//   mpt::LiveEvaluator eval({.tasks_path = "tasks.yaml", .limit = 100, .db_path = "train.db",
-//                            .label = "run-42"});                      // once: prompts tokenized, store opened
+//   mpt::LiveEvalConfig config;
+//   config.tasks_path = "tasks.yaml"; config.limit = 100; config.db_path = "train.db"; config.label = "run-42";
+//   mpt::LiveEvaluator eval(config);                                  // once: prompts tokenized, store opened
 //   for (int64_t step = 1; step <= steps; ++step) {
 //     ... forward, loss.backward(), optimizer.step() on model->named_parameters() ...
 //     if (step % 500 == 0) {

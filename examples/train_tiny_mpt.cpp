@@ -46,6 +46,7 @@ struct Options {
   int64_t batch = 8;
   double lr = 3e-3;
   uint64_t seed = 0;
+  std::string device = "cpu";
   std::string tasks = mpt::source_dir() + "/examples/live_tasks.yaml";
 };
 
@@ -82,7 +83,9 @@ int train(const Options& o) {
 
   mpt::MptConfig config = mpt::MptConfig::preset("tiny");
   config.vocab_size = 50432;  // the GPT-NeoX vocabulary, as MPT uses
-  std::unique_ptr<mpt::MptModel> model = mpt::MptModel::random(config, {}, o.seed);
+  mpt::ModelOptions model_options;
+  model_options.device = o.device;
+  std::unique_ptr<mpt::MptModel> model = mpt::MptModel::random(config, model_options, o.seed);
 
   // Built once: the task file is read and every prompt tokenized here, not at each evaluation.
   mpt::LiveEvalConfig eval;
@@ -109,7 +112,8 @@ int train(const Options& o) {
       targets.insert(targets.end(), corpus.begin() + s + 1, corpus.begin() + s + o.seq_len + 1);
     }
     torch::Tensor logits = model->unembed(model->hidden(inputs));  // [B, T, V]
-    torch::Tensor loss = torch::nn::functional::cross_entropy(logits.view({-1, config.vocab_size}), torch::tensor(targets));
+    torch::Tensor loss = torch::nn::functional::cross_entropy(logits.view({-1, config.vocab_size}),
+                                                              torch::tensor(targets).to(logits.device()));
     optimizer.zero_grad();
     loss.backward();
     optimizer.step();
@@ -146,6 +150,7 @@ int main(int argc, char** argv) {
   app.add_option("--batch", o.batch, "rows per step")->check(CLI::PositiveNumber)->capture_default_str();
   app.add_option("--lr", o.lr, "AdamW learning rate")->capture_default_str();
   app.add_option("--seed", o.seed, "seed of the weights and the batches")->capture_default_str();
+  app.add_option("--device", o.device, "cpu, cuda or cuda:N (training and evaluation, float32)")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   try {
     return train(o);

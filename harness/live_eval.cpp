@@ -14,6 +14,7 @@
 #include "harness/neox_tokenizer_adapter.h"
 #include "models/mpt_model.h"
 #include "results/content_hash.h"
+#include "results/response_cache.h"
 #include "results/store.h"
 
 namespace mpt {
@@ -103,7 +104,8 @@ LiveEvalResult LiveEvaluator::evaluate(MptModel& model, int64_t step) {
   spec.world_size = world_ ? world_->size() : 1;
   spec.training_step = step;
 
-  MptLanguageModel local(model, *tokenizer_, spec.model_hash, config_.lm);
+  const std::string identity = results::ModelIdentity{spec.model_hash, spec.dtype, spec.device_class}.to_string();
+  MptLanguageModel local(model, *tokenizer_, identity, config_.lm);
   std::optional<dist::DistributedLanguageModel> shared;
   LanguageModel* lm = &local;
   if (world_ && world_->size() > 1) lm = &shared.emplace(local, world_->communicator());

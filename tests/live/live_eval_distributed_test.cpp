@@ -32,6 +32,10 @@ TEST(LiveEvalDistributed, TwoRanksOnTheTrainersGroupOnlyRankZeroWrites) {
 
   config.db_path = dir + "/dist.db";
   const int port = test::free_port();
+  // Each rank's replica, made before the threads start: MptModel::random draws from libtorch's
+  // global generator, which two threads must not seed and draw from at once.
+  std::unique_ptr<MptModel> replicas[2] = {MptModel::random(test::tiny_neox_config(), {}, 7),
+                                           MptModel::random(test::tiny_neox_config(), {}, 7)};
   LiveEvalResult results[2];
   auto rank_main = [&](int rank) {
     c10d::TCPStoreOptions o;
@@ -43,9 +47,8 @@ TEST(LiveEvalDistributed, TwoRanksOnTheTrainersGroupOnlyRankZeroWrites) {
     opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
     auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("trainer", store), rank, 2, opts);
     auto world = dist::world_from_process_group({pg, store, "cpu", rank});
-    auto model = MptModel::random(test::tiny_neox_config(), {}, 7);  // this rank's replica
     LiveEvaluator evaluator(config, world.get());
-    results[rank] = evaluator.evaluate(*model, 40);
+    results[rank] = evaluator.evaluate(*replicas[rank], 40);
     world->finish();
   };
   std::thread other(rank_main, 1);

@@ -133,6 +133,19 @@ TEST_F(LiveEval, PreparesTheSuiteOnceAndReusesIt) {
   EXPECT_EQ(test::runs_per_step(config_.db_path, "completed"), (std::map<int64_t, int64_t>{{10, 1}, {20, 1}}));
 }
 
+// LLM Foundry's v0.3 gauntlet over the two tasks: partial categories, reported under "gauntlet/".
+TEST_F(LiveEval, ReturnsGauntletScores) {
+  config_.gauntlet_path = bundled_path("icl/yamls/eval_gauntlet_v0.3.yaml");
+  LiveEvaluator evaluator(config_);
+  auto model = MptModel::random(test::tiny_neox_config(), {}, 6);
+  LiveEvalResult r = evaluator.evaluate(*model, 3);
+  ASSERT_TRUE(r.outcome.gauntlet.has_value());
+  int gauntlet_keys = 0;
+  for (const auto& [key, value] : r.metrics) gauntlet_keys += key.rfind("gauntlet/", 0) == 0;
+  EXPECT_GT(gauntlet_keys, 0);
+  EXPECT_TRUE(r.metrics.count("piqa/0-shot"));
+}
+
 TEST_F(LiveEval, RejectsAModelOnAnotherDeviceOrLength) {
   config_.device = "cuda:0";
   LiveEvaluator evaluator(config_);

@@ -39,6 +39,19 @@ std::string dtype_store_name(DType dtype) {
   return "unknown";
 }
 
+results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunOptions& o, const std::string& tokenizer_path) {
+  results::RunSpec spec;
+  spec.label = o.label;
+  spec.model_path = o.model_dir;
+  spec.model_hash = results::hash_checkpoint(store, o.model_dir).hash;
+  spec.tokenizer_hash = results::hash_tokenizer(store, tokenizer_path).hash;
+  spec.device = o.model.device;
+  spec.device_class = o.model.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
+  spec.dtype = dtype_store_name(o.model.dtype);
+  spec.training_step = o.training_step;
+  return spec;
+}
+
 RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
   const auto start_time = std::chrono::steady_clock::now();
   const bool distributed = world && world->size() > 1;
@@ -55,14 +68,7 @@ RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
   std::string identity = "rank " + std::to_string(world ? world->rank() : 0);  // unused without a store
   if (writes) {
     store.emplace(results::Store::open(o.db_path));
-    spec.label = o.label;
-    spec.model_path = o.model_dir;
-    spec.model_hash = results::hash_checkpoint(*store, o.model_dir).hash;
-    spec.tokenizer_hash = results::hash_tokenizer(*store, tokenizer_path).hash;
-    spec.device = o.model.device;
-    spec.device_class = o.model.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
-    spec.dtype = dtype_store_name(o.model.dtype);
-    spec.training_step = o.training_step;
+    spec = checkpoint_run_spec(*store, o, tokenizer_path);
     identity = results::ModelIdentity{spec.model_hash, spec.dtype, spec.device_class}.to_string();
   }
 

@@ -41,6 +41,15 @@ std::string dtype_store_name(DType dtype);
 namespace dist {
 class World;
 }  // namespace dist
+namespace results {
+class Store;
+}  // namespace results
+
+// The RunSpec run_checkpoint gives the run (model hash of the directory, memoised in `store`;
+// tokenizer hash; device, dtype, label, step), without the suite's task and gauntlet text (the
+// runner fills those in). The checkpoint watcher builds the same spec to find finished runs.
+results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunOptions& options,
+                                     const std::string& tokenizer_path);
 
 // The outcome's wall_seconds covers the whole call (loading included).
 // With a `world` of several ranks (harness/distributed/world.h), every rank calls this with the

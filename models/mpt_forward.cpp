@@ -39,6 +39,7 @@
 #include <cmath>
 #include <functional>
 #include <limits>
+#include <optional>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -159,6 +160,18 @@ at::Tensor mlp(const at::Tensor& x, const BlockWeights& w) {
   return linear(at::gelu(h, "none"), w.down_proj);
 }
 
+// Evaluation mode runs every forward pass under InferenceMode (no autograd bookkeeping, whatever
+// the weights' requires_grad); training mode (MptModel::set_training) leaves grad mode to the caller.
+class ForwardMode {
+ public:
+  explicit ForwardMode(bool training) {
+    if (!training) inference_.emplace();
+  }
+
+ private:
+  std::optional<c10::InferenceMode> inference_;
+};
+
 // What the free functions below need from the model.
 struct ForwardEnv {
   const MptConfig& c;
@@ -259,7 +272,7 @@ bool MptModel::uses_fused_attention() const {
 // Rows with padding anywhere, continuing a cache (extended) or a prefix (read only), or alone.
 at::Tensor MptModel::forward_impl(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache,
                                   const KVCache* prefix) const {
-  c10::InferenceMode inference;
+  ForwardMode mode(training_);
   const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
   const int64_t B = ids.size(0), T = ids.size(1);
 
@@ -294,7 +307,7 @@ at::Tensor MptModel::forward_impl(const at::Tensor& ids, const at::Tensor& valid
 // Right-padded prompts from position 0 whose keys and values go into slots of a SlotCache.
 at::Tensor MptModel::forward_prefill_impl(const at::Tensor& ids, const at::Tensor& valid, SlotCache& slots,
                                           const std::vector<int64_t>& into, const std::vector<int64_t>& lengths) const {
-  c10::InferenceMode inference;
+  ForwardMode mode(training_);
   const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
   const int64_t B = ids.size(0);
   RowsGeometry g = rows_geometry(env, valid, at::empty({B, 0}, valid.options()), at::empty({B, 0}, valid.options().dtype(at::kLong)),
@@ -312,7 +325,7 @@ at::Tensor MptModel::forward_prefill_impl(const at::Tensor& ids, const at::Tenso
 // Rows of a trunk followed by branches (hidden_branched): ids, valid, positions, branch [B, T].
 at::Tensor MptModel::forward_branched_impl(const at::Tensor& ids, const at::Tensor& valid, const at::Tensor& pos,
                                            const at::Tensor& branch) const {
-  c10::InferenceMode inference;
+  ForwardMode mode(training_);
   const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
   const int64_t B = ids.size(0), T = ids.size(1);
   const auto long_opts = at::TensorOptions().dtype(at::kLong).device(state_->device);
@@ -331,7 +344,7 @@ at::Tensor MptModel::forward_branched_impl(const at::Tensor& ids, const at::Tens
 
 // One decoding step of every slot (generation.cpp): ids [slots, 1].
 at::Tensor MptModel::forward_slots_impl(const at::Tensor& ids, SlotCache& slots) const {
-  c10::InferenceMode inference;
+  ForwardMode mode(training_);
   const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
   const auto& lengths = slots.lengths();
   check_length(*std::max_element(lengths.begin(), lengths.end()) + 1, config_, dir_, state_->warned_long_sequence);
@@ -349,7 +362,7 @@ at::Tensor MptModel::forward_slots_impl(const at::Tensor& ids, SlotCache& slots)
 }
 
 at::Tensor MptModel::unembed_impl(const at::Tensor& hidden) const {
-  c10::InferenceMode inference;
+  ForwardMode mode(training_);
   const MptWeights& w = state_->weights;
   const at::Tensor& out = config_.tie_word_embeddings ? w.wte : w.lm_head;  // [V, C]
   at::Tensor logits = at::linear(hidden, as(out, hidden)).to(at::kFloat); // [..., V]

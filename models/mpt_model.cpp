@@ -9,6 +9,7 @@
 #include <ATen/ops/empty.h>
 #include <ATen/ops/from_blob.h>
 #include <ATen/ops/zeros.h>
+#include <ATen/core/grad_mode.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
@@ -265,7 +266,8 @@ std::unique_ptr<MptModel> MptModel::random(const MptConfig& config, const ModelO
   m->state_ = new_state(options);
   m->report_.layout = "random";
   torch_guarded("drawing random weights", [&] {
-    c10::InferenceMode guard;
+    // Ordinary tensors (not InferenceMode ones), so that a training loop may train them.
+    at::NoGradGuard guard;
     at::manual_seed(seed);  // the default generators of the CPU and of every CUDA device
     const auto opts = at::TensorOptions().dtype(m->state_->dtype).device(m->state_->device);
     assemble_weights(m->state_->weights, config, [&](const TensorSpec& spec) {
@@ -296,12 +298,29 @@ std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOpti
   std::sort(m->files_.begin(), m->files_.end());
   m->report_.layout = CheckpointFiles::layout_name(ckpt.layout());
   torch_guarded("loading weights", [&] {
-    c10::InferenceMode guard;
+    at::NoGradGuard guard;  // ordinary tensors, as in random(): a loaded checkpoint may be fine-tuned
     load_weights(m->state_->weights, m->state_->dtype, m->state_->device, m->config_, ckpt, m->report_);
   });
   MPT_LOG(Debug, "loaded {} ({}, {} parameters) as {} on {}", dir, m->report_.layout, parameter_count(m->config_),
           dtype_name(options.dtype), options.device);
   return m;
+}
+
+std::vector<std::pair<std::string, at::Tensor>> MptModel::named_parameters() {
+  std::map<std::string, at::Tensor> split;
+  std::map<std::string, at::Tensor*> dest = destinations(state_->weights, split, config_.n_layers);
+  std::vector<std::pair<std::string, at::Tensor>> out;
+  auto add = [&](const std::string& name) {
+    at::Tensor* t = dest.at(name);
+    if (t->defined()) out.emplace_back(name, *t);  // a handle on the same storage
+  };
+  for (const TensorSpec& spec : checkpoint_tensors(config_)) {
+    const std::string& name = spec.name;
+    const size_t wq = name.find(".attn.Wq.");
+    if (wq != std::string::npos) add(name.substr(0, wq) + ".attn.Wqkv" + name.substr(wq + 8));  // Wq stands for Wqkv
+    else if (name.find(".attn.Wk.") == std::string::npos && name.find(".attn.Wv.") == std::string::npos) add(name);
+  }
+  return out;
 }
 
 at::Tensor MptModel::forward(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache, const KVCache* prefix) const {

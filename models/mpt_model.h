@@ -27,11 +27,25 @@
 //     KVCache may only be extended by one call at a time.
 //   * Errors are mpt::Error: Input for bad checkpoints, options and ids; Runtime for libtorch
 //     failures (out of memory, CUDA errors), with libtorch's message.
+//
+// Training (a libtorch training loop trains the very tensors the model evaluates; harness/live_eval.h):
+//   for (auto& [name, p] : model->named_parameters()) p.requires_grad_(true);   // live tensors, no copy
+//   torch::optim::AdamW opt(parameters);                                        // updates them in place
+//   model->set_training(true);
+//   at::Tensor logits = model->unembed(model->hidden(rows));                    // [B, T, V], with autograd
+//   loss(logits).backward(); opt.step();
+// In evaluation mode (the default) every forward pass runs under c10::InferenceMode: no autograd
+// graph, whatever the parameters' requires_grad. In training mode hidden() and unembed() leave grad
+// mode to the caller (the graph is recorded when it is enabled and parameters require grad); the
+// cached entry points (KV caches, slot caches, generation) are for evaluation mode only.
+// Dropout: MptConfig does not read attn_pdrop / resid_pdrop / emb_pdrop (accepted and ignored, see
+// mpt_config.h), so training mode applies no dropout; the configs this library writes set them to 0.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/model_options.h"
@@ -136,6 +150,19 @@ class MptModel {
   at::Tensor forward(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache = nullptr,
                      const KVCache* prefix = nullptr) const;
 
+  // ---- Training (include <ATen/core/Tensor.h>; see the top of this file) ----
+
+  // Every weight tensor the forward pass reads, by checkpoint name, in checkpoint order: the live
+  // tensors (same storage, no copy), so changing them in place changes what the model computes.
+  // A non-fused checkpoint's Wq/Wk/Wv appear as the fused "...attn.Wqkv.weight" they were
+  // concatenated into; absent tensors (biases with no_bias, wpe without learned positions, lm_head
+  // when tied) are not listed. The tensors are ordinary (not inference) tensors, so a caller may
+  // set requires_grad on them and train them.
+  std::vector<std::pair<std::string, at::Tensor>> named_parameters();
+  // Training mode: see the top of this file. Not thread-safe against concurrent forward passes.
+  void set_training(bool training) { training_ = training; }
+  bool training() const { return training_; }
+
   // ---- std::vector API (no ATen needed) ----
 
   // Float32 logits of one sequence: [T][V].
@@ -163,6 +190,7 @@ class MptModel {
   std::vector<std::string> files_;
   LoadReport report_;
   std::unique_ptr<State> state_;
+  bool training_ = false;
 };
 
 }  // namespace mpt

@@ -32,19 +32,11 @@ struct RunCli {
   double dist_timeout_s = 3600;
 };
 
-MptLanguageModelOptions::Mode parse_mode(const std::string& s) {
-  using Mode = MptLanguageModelOptions::Mode;
-  if (s == "auto") return Mode::Auto;
-  if (s == "exact") return Mode::Exact;
-  if (s == "batched") return Mode::Batched;
-  throw input_error("invalid --mode", "--mode", "auto, exact or batched", s);
-}
-
 int run(RunCli& cli) {
   CheckpointRunOptions& o = cli.options;
   o.model_dir = cli.model.model;
   o.model = cli.model.options();
-  o.lm.mode = parse_mode(cli.mode);
+  o.lm.mode = parse_scoring_mode(cli.mode);
   if (o.eval.data_root.empty()) o.eval.data_root = bundled_path("icl");
   if (o.db_path.empty()) o.db_path = results::default_db_path();
   if (cli.resume >= 0) o.resume_run_id = cli.resume;

@@ -21,7 +21,7 @@ static const Command kCommands[] = {
     {"compare", "compare two runs task by task, with paired significance tests", attach_compare},
     {"check", "CI regression check of a candidate run against a baseline", attach_check},
     {"launch", "start N local ranks of a command (like torchrun --standalone)", attach_launch},
-    {"watch", "evaluate each new checkpoint a trainer writes to a directory", attach_unavailable},
+    {"watch", "evaluate each new checkpoint a trainer writes to a directory", attach_watch},
     {"bench", "benchmark the model on a standard synthetic workload", attach_bench},
 };
 

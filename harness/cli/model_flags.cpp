@@ -15,9 +15,18 @@ ModelOptions ModelFlags::options() const {
   return o;
 }
 
-void add_model_flags(CLI::App& app, ModelFlags& flags) {
-  app.add_option("--model", flags.model, "checkpoint directory (config.json + model.safetensors, shards with an index, or pytorch_model.bin)")
-      ->required();
+MptLanguageModelOptions::Mode parse_scoring_mode(const std::string& s) {
+  using Mode = MptLanguageModelOptions::Mode;
+  if (s == "auto") return Mode::Auto;
+  if (s == "exact") return Mode::Exact;
+  if (s == "batched") return Mode::Batched;
+  throw input_error("invalid --mode", "--mode", "auto, exact or batched", s);
+}
+
+void add_model_flags(CLI::App& app, ModelFlags& flags, bool with_model) {
+  if (with_model)
+      app.add_option("--model", flags.model, "checkpoint directory (config.json + model.safetensors, shards with an index, or pytorch_model.bin)")
+        ->required();
   app.add_option("--dtype", flags.dtype, "dtype of the weights (and of activations on CUDA; CPU computes in fp32): fp32, bf16 or fp16 (CUDA only)");
   app.add_option("--device", flags.device, "cpu, cuda or cuda:N");
   app.add_option("--threads", flags.threads, "CPU threads (0 = ATen's default: OMP_NUM_THREADS, else the physical cores it detects)");

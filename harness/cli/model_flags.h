@@ -7,6 +7,7 @@
 #include <string>
 
 #include "models/model_options.h"
+#include "harness/mpt_language_model.h"
 #include "models/mpt_model.h"
 
 namespace mpt::cli {
@@ -20,8 +21,11 @@ struct ModelFlags {
   ModelOptions options() const;  // Input error for an unknown dtype
 };
 
-// Declares --model (required), --dtype, --device and --threads on `app`.
-void add_model_flags(CLI::App& app, ModelFlags& flags);
+// Declares --model (required; left out when !with_model), --dtype, --device and --threads on `app`.
+void add_model_flags(CLI::App& app, ModelFlags& flags, bool with_model = true);
+
+// --mode of the scoring commands (run, watch): "auto", "exact" or "batched"; Input error otherwise.
+MptLanguageModelOptions::Mode parse_scoring_mode(const std::string& text);
 
 // Parses "5 9 13" or "5,9,13" into ids. Input error naming `where` for anything else or an empty list.
 TokenIds parse_token_ids(const std::string& text, const std::string& where);

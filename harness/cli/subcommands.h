@@ -17,5 +17,6 @@ Action attach_generate(CLI::App& app);  // cmd_generate.cpp
 Action attach_launch(CLI::App& app);    // cmd_launch.cpp
 Action attach_run(CLI::App& app);       // cmd_run.cpp
 Action attach_bench(CLI::App& app);     // cmd_bench.cpp
+Action attach_watch(CLI::App& app);     // cmd_watch.cpp
 
 }  // namespace mpt::cli

@@ -76,7 +76,9 @@ TEST_F(WatchCli, KilledMidEvaluationResumesOnRestart) {
   // One run per checkpoint: the killed run was taken over, not duplicated; step-20 was not skipped.
   EXPECT_EQ(test::runs_per_step(db_, "completed"), (std::map<int64_t, int64_t>{{10, 1}, {20, 1}}));
   EXPECT_EQ(test::runs_per_step(db_), (std::map<int64_t, int64_t>{{10, 1}, {20, 1}}));
-  if (interrupted) EXPECT_NE(r.err.find("(resumed)"), std::string::npos) << r.err;
+  if (interrupted) {
+    EXPECT_NE(r.err.find("(resumed)"), std::string::npos) << r.err;
+  }
   EXPECT_NE(r.out.find("evaluated steps: [10, 20]"), std::string::npos) << r.out;
 }
 

@@ -173,7 +173,17 @@ fi
 "$BIN" --version 2>&1 | sed 's/^/  /' | tee -a "$SUMMARY"
 
 # ---------------------------------------------------------------------------------------------- 3
-step gpu-tests 150 30 "$OUT/tests.log" -- ctest --test-dir "$BUILD" -L gpu --output-on-failure --timeout 140
+if ! step gpu-tests 150 30 "$OUT/tests.log" -- ctest --test-dir "$BUILD" -L gpu --output-on-failure --timeout 140; then
+  # A crashing test: its backtrace, when the machine has gdb (the 2026-11-26 run had a SIGSEGV in
+  # CudaLanguageModel.TheRunnerEvaluatesOnCuda and no way to see where).
+  FAILED_TESTS=$(cut -d: -f2 "$BUILD/Testing/Temporary/LastTestsFailed.log" 2>/dev/null | paste -sd: -)
+  if [ -n "$FAILED_TESTS" ] && command -v gdb >/dev/null; then
+    for exe in "$BUILD/tests/models/test_models_gpu" "$BUILD/tests/harness/test_harness_gpu"; do
+      step "gdb $(basename "$exe")" 90 20 "$OUT/tests.log" -- gdb -q -batch -ex run -ex bt -ex "thread apply all bt 8" \
+        --args "$exe" --gtest_filter="$FAILED_TESTS"
+    done
+  fi
+fi
 grep -E "^cuda |Test +#|tests passed|tests failed" "$OUT/tests.log" | sed 's/^/  /' | tee -a "$SUMMARY"
 
 # ---------------------------------------------------------------------------------------------- 4-7
@@ -269,6 +279,20 @@ if [ "$NUM_SHAPE" != "$SHAPE" ] && [ -f "$CKPT/config.json" ]; then
   say "=== numerics at ${NUM_SHAPE}"
   "$PYTHON" bench/bench_report.py table --ours "$RES/ours-numerics.jsonl" --hf "$RES/hf-numerics.jsonl" \
     --ours-dump "$RES/ours-numerics-dump.json" --hf-dump "$RES/hf-numerics-dump.json" 2>&1 | tee -a "$SUMMARY"
+  pack
+fi
+
+# mc-short was slower than HF at a 16,384-token budget (2026-11-26) while 30B at 8192 beat it: sweep
+# the budget and the SDPA kernel to find the bottleneck (speed only, random weights).
+if [ "$DRY" != 1 ]; then
+  for bt in 4096 8192; do
+    step "mc-short-sweep-$bt" 60 25 "$OUT/ours.log" -- "$BIN" bench --shape "$SHAPE" "${DEVICE[@]}" --mode batched \
+      --batch-tokens "$bt" --workload mc-short --out "$RES/sweep.jsonl"
+  done
+  step "mc-short-sweep-efficient" 60 25 "$OUT/ours.log" -- "$BIN" bench --shape "$SHAPE" "${DEVICE[@]}" --mode batched \
+    --batch-tokens 8192 --sdpa efficient --workload mc-short --out "$RES/sweep.jsonl"
+  say "=== mc-short sweep (batch tokens, SDPA kernel): tokens/s, MFU, GB"
+  grep -h '"workload"' "$RES/sweep.jsonl" 2>/dev/null | sed 's/^/  /' | tee -a "$SUMMARY"
   pack
 fi
 

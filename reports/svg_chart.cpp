@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "reports/format.h"
 
@@ -21,6 +22,14 @@ double axis_top(double max_fraction) {
   return std::min(points, max_fraction > 1.0 ? points : 100.0) / 100.0;
 }
 
+// The y range: 0 (or, when some value is negative, e.g. a gauntlet score below its random
+// baseline, the next multiple of 10 points below the lowest value) up to axis_top.
+struct YAxis {
+  double lo = 0.0, hi = 1.0;
+  YAxis(double min_v, double max_v) : lo(min_v < 0.0 ? -axis_top(-min_v) : 0.0), hi(axis_top(std::max(max_v, 0.0))) {}
+  double y(double v) const { return kTop + kPlotH * (hi - std::clamp(v, lo, hi)) / (hi - lo); }
+};
+
 std::string open_svg(const std::string& title, const char* cls) {
   return fmt::format(
       "<svg class=\"{}\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" viewBox=\"0 0 {} {}\" "
@@ -29,15 +38,17 @@ std::string open_svg(const std::string& title, const char* cls) {
       cls, kWidth, kHeight, kWidth, kHeight, html_escape(title), html_escape(title), kLeft, html_escape(title));
 }
 
-// Horizontal grid lines and their labels at 0, top/2 and top.
-std::string y_axis(double top) {
+// Horizontal grid lines with their labels: 0, top/2 and top, plus the bottom when it is negative.
+std::string y_axis(const YAxis& axis) {
   std::string s;
-  for (double f : {0.0, 0.5, 1.0}) {
-    double y = kTop + kPlotH * (1.0 - f);
+  std::vector<double> ticks = {0.0, axis.hi / 2, axis.hi};
+  if (axis.lo < 0.0) ticks = {axis.lo, 0.0, axis.hi};
+  for (double v : ticks) {
+    double y = axis.y(v);
     s += fmt::format("<line x1=\"{}\" x2=\"{}\" y1=\"{:.1f}\" y2=\"{:.1f}\" class=\"grid\"/>", kLeft,
                      kLeft + kPlotW, y, y);
     s += fmt::format("<text x=\"{}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"end\">{}</text>", kLeft - 4, y + 4,
-                     format_points(top * f));
+                     format_points(v));
   }
   return s;
 }
@@ -45,49 +56,56 @@ std::string y_axis(double top) {
 }  // namespace
 
 std::string svg_bar_chart(const std::string& title, const std::vector<Bar>& bars) {
-  double max_v = 0.0;
-  for (const Bar& b : bars)
-    if (b.value) max_v = std::max(max_v, *b.value + b.std_error.value_or(0.0));
-  double top = axis_top(max_v);
-  std::string s = open_svg(title, "chart bar-chart") + y_axis(top);
+  double min_v = 0.0, max_v = 0.0;
+  for (const Bar& b : bars) {
+    if (!b.value) continue;
+    max_v = std::max(max_v, *b.value + b.std_error.value_or(0.0));
+    min_v = std::min(min_v, *b.value - b.std_error.value_or(0.0));
+  }
+  const YAxis axis(min_v, max_v);
+  std::string s = open_svg(title, "chart bar-chart") + y_axis(axis);
   double slot = kPlotW / static_cast<double>(std::max<size_t>(bars.size(), 1));
   double bw = std::min(40.0, slot * 0.7);
-  auto y_of = [&](double v) { return kTop + kPlotH * (1.0 - std::clamp(v / top, 0.0, 1.0)); };
+  const double zero = axis.y(0.0);
   for (size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
     double x = kLeft + slot * (static_cast<double>(i) + 0.5) - bw / 2;
     if (!b.value) {
       s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"axis\" text-anchor=\"middle\">n/a</text>", x + bw / 2,
-                       kTop + kPlotH - 4);
+                       zero - 4);
       continue;
     }
-    double y = y_of(*b.value);
+    // A bar runs from the zero line to its value: up for positive values, down for negative ones.
+    double y = axis.y(*b.value);
     s += fmt::format(
         "<rect class=\"bar\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\" "
         "data-value=\"{}\"><title>{}: {}</title></rect>",
-        x, y, bw, kTop + kPlotH - y, b.color, format_number(*b.value), html_escape(b.name),
+        x, std::min(y, zero), bw, std::abs(zero - y), b.color, format_number(*b.value), html_escape(b.name),
         format_score(b.value, b.std_error));
     if (b.std_error && *b.std_error > 0) {
-      double cx = x + bw / 2, y1 = y_of(*b.value - *b.std_error), y2 = y_of(*b.value + *b.std_error);
+      double cx = x + bw / 2, y1 = axis.y(*b.value - *b.std_error), y2 = axis.y(*b.value + *b.std_error);
       s += fmt::format("<path class=\"whisker\" d=\"M{0:.1f} {1:.1f}V{2:.1f}M{3:.1f} {1:.1f}H{4:.1f}M{3:.1f} {2:.1f}H{4:.1f}\"/>",
                        cx, y1, y2, cx - 4, cx + 4);
     }
+    double label_y = *b.value >= 0.0 ? std::max(kTop + 8, axis.y(*b.value + b.std_error.value_or(0.0)) - 3)
+                                     : std::min(kTop + kPlotH + 12, axis.y(*b.value - b.std_error.value_or(0.0)) + 11);
     s += fmt::format("<text x=\"{:.1f}\" y=\"{:.1f}\" class=\"value\" text-anchor=\"middle\">{}</text>", x + bw / 2,
-                     std::max(kTop + 8, y_of(*b.value + b.std_error.value_or(0.0)) - 3), format_points(*b.value));
+                     label_y, format_points(*b.value));
   }
   return s + "</svg>";
 }
 
 std::string svg_line_chart(const std::string& title, const std::vector<LineSeries>& series) {
-  double min_x = INFINITY, max_x = -INFINITY, max_v = 0.0;
+  double min_x = INFINITY, max_x = -INFINITY, min_v = 0.0, max_v = 0.0;
   for (const LineSeries& l : series)
-    for (auto [x, v] : l.points) min_x = std::min(min_x, x), max_x = std::max(max_x, x), max_v = std::max(max_v, v);
+    for (auto [x, v] : l.points)
+      min_x = std::min(min_x, x), max_x = std::max(max_x, x), min_v = std::min(min_v, v), max_v = std::max(max_v, v);
   if (!std::isfinite(min_x)) min_x = 0, max_x = 1;
   if (max_x == min_x) max_x = min_x + 1;
-  double top = axis_top(max_v);
+  const YAxis axis(min_v, max_v);
   auto px = [&](double x) { return kLeft + kPlotW * (x - min_x) / (max_x - min_x); };
-  auto py = [&](double v) { return kTop + kPlotH * (1.0 - std::clamp(v / top, 0.0, 1.0)); };
-  std::string s = open_svg(title, "chart line-chart") + y_axis(top);
+  auto py = [&](double v) { return axis.y(v); };
+  std::string s = open_svg(title, "chart line-chart") + y_axis(axis);
   s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\">step {}</text>", kLeft, kHeight - 6, format_number(min_x));
   s += fmt::format("<text x=\"{}\" y=\"{}\" class=\"axis\" text-anchor=\"end\">{}</text>", kLeft + kPlotW, kHeight - 6,
                    format_number(max_x));

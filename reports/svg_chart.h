@@ -16,8 +16,10 @@ struct Bar {
   std::optional<double> std_error;  // error whisker when present
 };
 
-// One bar per run with ± standard-error whiskers and the value above each bar. The y axis runs
-// from 0 to a round value above the tallest bar. Bars carry class "bar" and data-value.
+// One bar per run with ± standard-error whiskers and the value above each bar (below a negative
+// one). The y axis runs from 0, or from a round value below the lowest bar when a value is negative
+// (gauntlet scores below their random baseline), to a round value above the tallest bar; bars
+// grow from the zero line. Bars carry class "bar" and data-value.
 std::string svg_bar_chart(const std::string& title, const std::vector<Bar>& bars);
 
 struct LineSeries {
@@ -26,7 +28,8 @@ struct LineSeries {
   std::vector<std::pair<double, double>> points;  // (training step, fraction), sorted by step
 };
 
-// Score against training step, one polyline (class "trend-line") with dots per series.
+// Score against training step, one polyline (class "trend-line") with dots per series; the y axis
+// as for the bar chart.
 std::string svg_line_chart(const std::string& title, const std::vector<LineSeries>& series);
 
 }  // namespace mpt::reports

@@ -25,10 +25,6 @@ struct Command {
 // All subcommands, in the order `mpt-eval --help` lists them.
 std::span<const Command> commands();
 
-// For subcommands whose issue has not landed: accepts any arguments and fails with a clear
-// "not available yet" runtime error (exit 1). Never produces output that looks like a result.
-Action attach_unavailable(CLI::App& app);
-
 // Levenshtein distance, for "did you mean" suggestions.
 size_t edit_distance(const std::string& a, const std::string& b);
 

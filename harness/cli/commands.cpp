@@ -39,14 +39,4 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-Action attach_unavailable(CLI::App& app) {
-  app.allow_extras();
-  app.fallthrough(false);
-  app.footer("This subcommand is declared but not implemented in this build yet.");
-  std::string name = app.get_name();
-  return [name]() -> int {
-    throw Error(ErrorKind::Runtime, "'mpt-eval " + name + "' is not available yet in this build");
-  };
-}
-
 }  // namespace mpt::cli

@@ -72,8 +72,11 @@ void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& 
     for (size_t r = 0; r < round.size(); ++r) deliver(static_cast<int>(r), round[r], all[r]);
   }
   if (!side) return;
-  // A side channel may still have traffic before its first exchange (no work at all) or after the last.
-  if (plan.rounds.empty()) exchange(comm, std::string(), side, more);
+  // Always one exchange after the last delivery: delivering a round can give the side channel new
+  // traffic (rank 0's runner submits the programs of the completions just delivered), and the
+  // `more` flag of the round's own exchange was computed before that delivery. Deciding on that
+  // stale flag left such programs unsent and their verdicts awaited forever (a hang seen in CI).
+  exchange(comm, std::string(), side, more);
   while (more) {
     side->wait_for_progress(std::chrono::milliseconds(100));
     exchange(comm, std::string(), side, more);

@@ -43,8 +43,8 @@ class SideChannel {
   virtual void wait_for_progress(std::chrono::milliseconds most) = 0;  // between exchanges without work
 };
 
-// Runs every round: compute, allgather, deliver; then, while rank 0's side channel is pending,
-// exchanges without work. A collective: every rank calls it with the same plan.
+// Runs every round: compute, allgather, deliver; then, with a side channel, one exchange without
+// work after the last delivery and more while rank 0's side channel is pending. A collective: every rank calls it with the same plan.
 void run_rounds(Communicator& comm, const WorkRounds& plan, const ComputeRound& compute, const DeliverRound& deliver,
                 SideChannel* side = nullptr);
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <numeric>
 #include <thread>
 
@@ -73,6 +74,57 @@ TEST(RunRounds, EveryRankReceivesEveryResultInRankOrder) {
   for (auto& t : threads) t.join();
   for (int r = 1; r < n; ++r) EXPECT_EQ(got[static_cast<size_t>(r)], got[0]);
   for (size_t i = 0; i < costs.size(); ++i) EXPECT_EQ(got[0][i][0], static_cast<char>('a' + i));
+}
+
+// Rank 0 sends a message over the side channel and waits for rank 1's acknowledgement. Rank 0
+// creates the message while the LAST round is delivered (as the runner submits the program of a
+// completion just delivered): run_rounds must still carry it to rank 1 and the reply back.
+class AckChannel final : public SideChannel {
+ public:
+  explicit AckChannel(int rank) : rank_(rank) {}
+  void post(const std::string& m) { unsent_ += m; }
+  std::string outgoing() override {
+    std::string out = rank_ == 0 ? unsent_ : to_ack_;
+    (rank_ == 0 ? sent_ : acked_) += out;
+    unsent_.clear(), to_ack_.clear();
+    return out;
+  }
+  void incoming(int from, const std::string& bytes) override {
+    if (rank_ != 0 && from == 0) received_ += bytes, to_ack_ += bytes;
+    if (rank_ == 0 && from == 1) acks_ += bytes;
+  }
+  bool pending() override { return !unsent_.empty() || acks_.size() < sent_.size(); }
+  void wait_for_progress(std::chrono::milliseconds) override {}
+  std::string received_, acks_;
+
+ private:
+  int rank_;
+  std::string unsent_, sent_, to_ack_, acked_;
+};
+
+TEST(RunRounds, SideTrafficCreatedWhileTheLastRoundIsDeliveredStillFlows) {
+  const int n = 2;
+  test::LocalHub hub(n);
+  WorkRounds plan = plan_work({4, 4, 4, 4}, n, 4);  // two rounds of one item per rank
+  ASSERT_EQ(plan.rounds.size(), 2u);
+  std::vector<std::unique_ptr<AckChannel>> side;
+  for (int r = 0; r < n; ++r) side.push_back(std::make_unique<AckChannel>(r));
+  std::vector<std::thread> threads;
+  for (int r = 0; r < n; ++r)
+    threads.emplace_back([&, r] {
+      test::LocalCommunicator comm(hub, r);
+      size_t delivered = 0;
+      run_rounds(
+          comm, plan, [](const std::vector<size_t>&) { return std::string("x"); },
+          [&](int from, const std::vector<size_t>&, const std::string&) {
+            // Rank 0, on the last delivery of the last round: new side traffic.
+            if (r == 0 && ++delivered == plan.rounds.size() * n) side[0]->post("late");
+          },
+          side[static_cast<size_t>(r)].get());
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(side[1]->received_, "late");
+  EXPECT_EQ(side[0]->acks_, "late");
 }
 
 }  // namespace

@@ -78,7 +78,7 @@ int train(const Options& o) {
   const std::string db = o.out + "/train.db";
   std::filesystem::remove(db);  // the example owns its output directory: one training per report
 
-  const mpt::Tokenizer tokenizer = mpt::Tokenizer::from_file(mpt::bundled_path("tokenizer/gpt-neox-20b/tokenizer.json"));
+  const mpt::Tokenizer tokenizer = mpt::Tokenizer::bundled();
   const std::vector<int32_t> corpus = load_corpus(o, tokenizer);
 
   mpt::MptConfig config = mpt::MptConfig::preset("tiny");

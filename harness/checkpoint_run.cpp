@@ -27,7 +27,7 @@ std::string resolve_tokenizer_path(const std::string& model_dir, const std::stri
   std::filesystem::path own = std::filesystem::path(model_dir) / "tokenizer.json";
   if (std::filesystem::exists(own)) return own.string();
   MPT_LOG(Info, "{} has no tokenizer.json: using the bundled GPT-NeoX-20B tokenizer", model_dir);
-  return bundled_path("tokenizer/gpt-neox-20b/tokenizer.json");
+  return Tokenizer::bundled_file();
 }
 
 std::string dtype_store_name(DType dtype) {
@@ -39,6 +39,8 @@ std::string dtype_store_name(DType dtype) {
   return "unknown";
 }
 
+std::string device_class_of(const std::string& device) { return device.rfind("cuda", 0) == 0 ? "cuda" : "cpu"; }
+
 results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunOptions& o, const std::string& tokenizer_path) {
   results::RunSpec spec;
   spec.label = o.label;
@@ -46,7 +48,7 @@ results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunO
   spec.model_hash = results::hash_checkpoint(store, o.model_dir).hash;
   spec.tokenizer_hash = results::hash_tokenizer(store, tokenizer_path).hash;
   spec.device = o.model.device;
-  spec.device_class = o.model.device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
+  spec.device_class = device_class_of(o.model.device);
   spec.dtype = dtype_store_name(o.model.dtype);
   spec.training_step = o.training_step;
   return spec;

@@ -37,6 +37,8 @@ std::string resolve_tokenizer_path(const std::string& model_dir, const std::stri
 
 // "float32", "bfloat16", "float16": the store's dtype names.
 std::string dtype_store_name(DType dtype);
+// "cuda" for cuda / cuda:N, else "cpu": the store's device class (part of the response cache key).
+std::string device_class_of(const std::string& device);
 
 namespace dist {
 class World;

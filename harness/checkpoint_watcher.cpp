@@ -15,17 +15,7 @@
 #include "results/store_queries.h"
 
 namespace mpt {
-namespace {
-
 namespace fs = std::filesystem;
-
-std::optional<int64_t> completed_run_with_identity(const results::Store& store, const std::string& identity) {
-  for (const results::RunInfo& run : results::list_runs(store, {}))
-    if (run.identity_hash == identity) return run.id;
-  return std::nullopt;
-}
-
-}  // namespace
 
 CheckpointWatcher::CheckpointWatcher(WatchOptions options, const std::atomic<bool>* stop)
     : options_(std::move(options)), stop_(stop) {
@@ -36,8 +26,8 @@ CheckpointWatcher::CheckpointWatcher(WatchOptions options, const std::atomic<boo
   if (options_.run.eval.data_root.empty()) options_.run.eval.data_root = bundled_path("icl");
   // Prepared once: input errors in the task files show now, and the suite's configuration text is
   // part of every run identity (it does not depend on the tokenizer or the model's max_seq_len).
-  const std::string tokenizer = options_.run.tokenizer_path.empty() ? bundled_path("tokenizer/gpt-neox-20b/tokenizer.json")
-                                                                    : options_.run.tokenizer_path;
+  const std::string tokenizer =
+      options_.run.tokenizer_path.empty() ? Tokenizer::bundled_file() : options_.run.tokenizer_path;
   EvalSuite suite = prepare_suite(options_.run.eval, NeoxTokenizerAdapter(Tokenizer::from_file(tokenizer)));
   task_config_ = suite.task_config;
   gauntlet_config_ = suite.gauntlet_config;
@@ -97,8 +87,8 @@ void CheckpointWatcher::evaluate(const Ready& r, WatchSummary& summary) {
     results::RunSpec spec = checkpoint_run_spec(*store_, o, resolve_tokenizer_path(o.model_dir, o.tokenizer_path));
     spec.task_config = task_config_;
     spec.gauntlet_config = gauntlet_config_;
-    if (auto run = completed_run_with_identity(*store_, results::run_identity_hash(spec))) {
-      MPT_LOG(Info, "watch: step {} ({}) already evaluated: run {}", r.step, r.dir, *run);
+    if (auto run = results::completed_run_with_identity(*store_, results::run_identity_hash(spec))) {
+      MPT_LOG(Info, "watch: step {} ({}) already evaluated: run {}", r.step, r.dir, run->id);
       ++summary.already_done;
       return;
     }

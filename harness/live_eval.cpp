@@ -63,7 +63,7 @@ LiveEvaluator::LiveEvaluator(const LiveEvalConfig& config, dist::World* world)
     throw input_error("no results database", "LiveEvalConfig::db_path", "a database path (or \":memory:\")", "\"\"");
   if (config_.data_root.empty()) config_.data_root = bundled_path("icl");
   const std::string tokenizer_path =
-      config_.tokenizer_path.empty() ? bundled_path("tokenizer/gpt-neox-20b/tokenizer.json") : config_.tokenizer_path;
+      config_.tokenizer_path.empty() ? Tokenizer::bundled_file() : config_.tokenizer_path;
   tokenizer_ = std::make_unique<NeoxTokenizerAdapter>(Tokenizer::from_file(tokenizer_path));
 
   EvalConfig eval{config_.tasks_path, config_.gauntlet_path, config_.data_root, config_.selectors, config_.limit,
@@ -99,7 +99,7 @@ LiveEvalResult LiveEvaluator::evaluate(MptModel& model, int64_t step) {
   spec.model_hash = "live:" + session_ + ":step-" + std::to_string(step);
   spec.tokenizer_hash = tokenizer_hash_;
   spec.device = device;
-  spec.device_class = device.rfind("cuda", 0) == 0 ? "cuda" : "cpu";
+  spec.device_class = device_class_of(device);
   spec.dtype = dtype_store_name(model.options().dtype);
   spec.world_size = world_ ? world_->size() : 1;
   spec.training_step = step;

@@ -92,6 +92,14 @@ std::optional<RunInfo> latest_completed_run(const Store& store, const std::strin
   return read_run(st);
 }
 
+std::optional<RunInfo> completed_run_with_identity(const Store& store, const std::string& identity_hash) {
+  Statement st = store.db().prepare(std::string("SELECT ") + kRunColumns +
+                                    " FROM runs WHERE status = 'completed' AND identity_hash = ? ORDER BY id DESC LIMIT 1");
+  st.bind(1, identity_hash);
+  if (!st.step()) return std::nullopt;
+  return read_run(st);
+}
+
 std::vector<TaskInfo> load_tasks(const Store& store, int64_t run_id) {
   Statement st = store.db().prepare(
       "SELECT t.id, t.label, t.type, t.primary_metric, t.data_hash, t.settings, t.num_examples, "

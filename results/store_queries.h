@@ -27,6 +27,8 @@ std::optional<RunInfo> find_run(const Store& store, int64_t run_id);
 std::vector<RunInfo> list_runs(const Store& store, const RunSelection& selection);
 // The newest completed run with this label (by end time, then id), if any.
 std::optional<RunInfo> latest_completed_run(const Store& store, const std::string& label);
+// The newest completed run with this identity hash (records.h: run_identity_hash), if any.
+std::optional<RunInfo> completed_run_with_identity(const Store& store, const std::string& identity_hash);
 
 std::vector<TaskInfo> load_tasks(const Store& store, int64_t run_id);
 std::vector<MetricRecord> load_metrics(const Store& store, int64_t task_id);

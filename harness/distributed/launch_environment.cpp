@@ -83,22 +83,34 @@ void read_master(Reader& r, LaunchEnvironment& e, const std::string& launcher, b
   }
 }
 
+// A launcher's three rank variables and how its error messages name their values.
+struct RankVariables {
+  std::string launcher, rank, size, local;
+  std::string rank_is, size_is, local_is;  // "a rank >= 0", "a number of ranks >= 1", "a local rank >= 0"
+};
+
+// Reads rank, world size and local rank; Input errors for a missing, malformed or inconsistent one.
+void read_ranks(Reader& r, LaunchEnvironment& e, const RankVariables& v) {
+  auto rank = r.get(v.rank);
+  auto size = r.get(v.size);
+  auto local = r.get(v.local);
+  if (!rank) r.missing(v.launcher, v.rank, v.rank + " together with " + v.size + " and " + v.local);
+  if (!size) r.missing(v.launcher, v.size, v.size + " together with " + v.rank + " and " + v.local);
+  if (!local) r.missing(v.launcher, v.local, v.local + " together with " + v.rank + " and " + v.size);
+  e.world_size = static_cast<int>(r.integer(v.size, *size, 1, kMaxRanks, v.size_is));
+  e.rank = static_cast<int>(r.integer(v.rank, *rank, 0, kMaxRanks, v.rank_is));
+  e.local_rank = static_cast<int>(r.integer(v.local, *local, 0, kMaxRanks, v.local_is));
+  if (e.rank >= e.world_size)
+    throw input_error("inconsistent " + v.launcher + " environment", v.rank + ", " + v.size,
+                      "0 <= " + v.rank + " < " + v.size, r.seen());
+}
+
 LaunchEnvironment read_torchrun(Reader& r) {
   LaunchEnvironment e;
   e.source = LaunchSource::Torchrun;
-  const std::string who = "torchrun";
-  auto rank = r.get("RANK");
-  auto size = r.get("WORLD_SIZE");
-  auto local = r.get("LOCAL_RANK");
-  if (!rank) r.missing(who, "RANK", "RANK together with WORLD_SIZE and LOCAL_RANK");
-  if (!size) r.missing(who, "WORLD_SIZE", "WORLD_SIZE together with RANK and LOCAL_RANK");
-  if (!local) r.missing(who, "LOCAL_RANK", "LOCAL_RANK together with RANK and WORLD_SIZE");
-  e.world_size = static_cast<int>(r.integer("WORLD_SIZE", *size, 1, kMaxRanks, "a number of ranks >= 1"));
-  e.rank = static_cast<int>(r.integer("RANK", *rank, 0, kMaxRanks, "a rank >= 0"));
-  e.local_rank = static_cast<int>(r.integer("LOCAL_RANK", *local, 0, kMaxRanks, "a local rank >= 0"));
-  if (e.rank >= e.world_size)
-    throw input_error("inconsistent torchrun environment", "RANK, WORLD_SIZE", "0 <= RANK < WORLD_SIZE", r.seen());
-  read_master(r, e, who, false);
+  read_ranks(r, e, {"torchrun", "RANK", "WORLD_SIZE", "LOCAL_RANK", "a rank >= 0", "a number of ranks >= 1",
+                    "a local rank >= 0"});
+  read_master(r, e, "torchrun", false);
   if (auto agent = r.get("TORCHELASTIC_USE_AGENT_STORE"); agent && *agent == "True") {
     e.agent_store = true;
     auto attempt = r.get("TORCHELASTIC_RESTART_COUNT");
@@ -110,19 +122,9 @@ LaunchEnvironment read_torchrun(Reader& r) {
 LaunchEnvironment read_slurm(Reader& r) {
   LaunchEnvironment e;
   e.source = LaunchSource::Slurm;
-  const std::string who = "Slurm";
-  auto rank = r.get("SLURM_PROCID");
-  auto size = r.get("SLURM_NTASKS");
-  auto local = r.get("SLURM_LOCALID");
-  if (!size) r.missing(who, "SLURM_NTASKS", "SLURM_NTASKS together with SLURM_PROCID and SLURM_LOCALID");
-  if (!local) r.missing(who, "SLURM_LOCALID", "SLURM_LOCALID together with SLURM_PROCID and SLURM_NTASKS");
-  e.world_size = static_cast<int>(r.integer("SLURM_NTASKS", *size, 1, kMaxRanks, "a number of tasks >= 1"));
-  e.rank = static_cast<int>(r.integer("SLURM_PROCID", *rank, 0, kMaxRanks, "a task id >= 0"));
-  e.local_rank = static_cast<int>(r.integer("SLURM_LOCALID", *local, 0, kMaxRanks, "a local task id >= 0"));
-  if (e.rank >= e.world_size)
-    throw input_error("inconsistent Slurm environment", "SLURM_PROCID, SLURM_NTASKS",
-                      "0 <= SLURM_PROCID < SLURM_NTASKS", r.seen());
-  read_master(r, e, who, true);
+  read_ranks(r, e, {"Slurm", "SLURM_PROCID", "SLURM_NTASKS", "SLURM_LOCALID", "a task id >= 0",
+                    "a number of tasks >= 1", "a local task id >= 0"});
+  read_master(r, e, "Slurm", true);
   return e;
 }
 

@@ -120,7 +120,9 @@ Tokenizer Tokenizer::from_model_dir(const std::string& dir) {
   return bundled();
 }
 
-Tokenizer Tokenizer::bundled() { return from_file(bundled_path("tokenizer/gpt-neox-20b/tokenizer.json")); }
+std::string Tokenizer::bundled_file() { return bundled_path("tokenizer/gpt-neox-20b/tokenizer.json"); }
+
+Tokenizer Tokenizer::bundled() { return from_file(bundled_file()); }
 
 Tokens Tokenizer::encode(std::string_view text) const {
   if (text.size() >= UINT32_MAX)

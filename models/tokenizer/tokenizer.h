@@ -41,8 +41,10 @@ class Tokenizer {
   // dir/tokenizer.json when it exists, else the bundled GPT-NeoX-20B tokenizer (logged at Info).
   // Throws mpt::Error (Input) when dir is not a directory.
   static Tokenizer from_model_dir(const std::string& dir);
-  // The bundled GPT-NeoX-20B tokenizer: data/tokenizer/gpt-neox-20b/tokenizer.json (common/paths.h).
+  // The bundled GPT-NeoX-20B tokenizer: data/tokenizer/gpt-neox-20b/tokenizer.json (common/paths.h),
+  // and that file's path (what the results store hashes).
   static Tokenizer bundled();
+  static std::string bundled_file();
 
   // The ids of `text`, as HF's encode(text).ids; no BOS/EOS added.
   Tokens encode(std::string_view text) const;

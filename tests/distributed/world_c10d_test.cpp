@@ -3,14 +3,12 @@
 #include "harness/distributed/world_c10d.h"
 
 #include <gtest/gtest.h>
-#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <thread>
 
 #include "common/error.h"
 #include "tests/distributed/process_group.h"
+#include "tests/distributed/trainer_group.h"
 
 namespace mpt::dist {
 namespace {
@@ -18,15 +16,7 @@ namespace {
 TEST(WorldFromProcessGroup, UsesTheTrainersGroupAndLeavesItWorking) {
   const int port = test::free_port();
   auto rank_main = [&](int rank) {
-    c10d::TCPStoreOptions o;
-    o.port = static_cast<uint16_t>(port);
-    o.isServer = rank == 0;
-    o.numWorkers = 2;
-    auto store = c10::make_intrusive<c10d::TCPStore>("127.0.0.1", o);
-    auto opts = c10d::ProcessGroupGloo::Options::create();
-    opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
-    auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(
-        c10::make_intrusive<c10d::PrefixStore>("trainer", store), rank, 2, opts);
+    auto [store, pg] = test::trainer_gloo_group(port, rank, 2);
 
     WorldOptions w;
     w.heartbeat = std::chrono::milliseconds(50);

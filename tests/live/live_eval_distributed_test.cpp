@@ -4,9 +4,6 @@
 #include "harness/distributed/world_c10d.h"
 
 #include <gtest/gtest.h>
-#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
-#include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
-#include <torch/csrc/distributed/c10d/TCPStore.hpp>
 
 #include <filesystem>
 #include <thread>
@@ -14,6 +11,7 @@
 #include "harness/live_eval.h"
 #include "models/mpt_model.h"
 #include "tests/distributed/process_group.h"
+#include "tests/distributed/trainer_group.h"
 #include "tests/live/live_test_support.h"
 
 namespace mpt {
@@ -38,14 +36,7 @@ TEST(LiveEvalDistributed, TwoRanksOnTheTrainersGroupOnlyRankZeroWrites) {
                                            MptModel::random(test::tiny_neox_config(), {}, 7)};
   LiveEvalResult results[2];
   auto rank_main = [&](int rank) {
-    c10d::TCPStoreOptions o;
-    o.port = static_cast<uint16_t>(port);
-    o.isServer = rank == 0;
-    o.numWorkers = 2;
-    auto store = c10::make_intrusive<c10d::TCPStore>("127.0.0.1", o);
-    auto opts = c10d::ProcessGroupGloo::Options::create();
-    opts->devices.push_back(c10d::ProcessGroupGloo::createDeviceForHostname("127.0.0.1"));
-    auto pg = c10::make_intrusive<c10d::ProcessGroupGloo>(c10::make_intrusive<c10d::PrefixStore>("trainer", store), rank, 2, opts);
+    auto [store, pg] = test::trainer_gloo_group(port, rank, 2);
     auto world = dist::world_from_process_group({pg, store, "cpu", rank});
     LiveEvaluator evaluator(config, world.get());
     results[rank] = evaluator.evaluate(*replicas[rank], 40);

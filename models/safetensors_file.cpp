@@ -95,14 +95,32 @@ SafetensorsFile::SafetensorsFile(const std::string& path) : map_(std::make_uniqu
     tensors_.push_back(std::move(t));
   }
 
-  std::sort(tensors_.begin(), tensors_.end(), [](const RawTensor& a, const RawTensor& b) { return a.data < b.data; });
-  for (size_t i = 1; i < tensors_.size(); ++i) {
-    const RawTensor& prev = tensors_[i - 1];
+  // The format requires the tensors to tile the data section exactly: sorted by offset, the first begins
+  // at 0, each begins where the previous ended, the last ends at the end of the file. Checking only for
+  // overlaps would accept a header length off by a few bytes (the JSON still parses, with its space
+  // padding) and then read every tensor shifted.
+  std::sort(tensors_.begin(), tensors_.end(), [](const RawTensor& a, const RawTensor& b) {
+    return a.data != b.data ? a.data < b.data : a.span_bytes < b.span_bytes;
+  });
+  uint64_t expected = 0;
+  for (size_t i = 0; i < tensors_.size(); ++i) {
     const RawTensor& cur = tensors_[i];
-    if (cur.span_bytes > 0 && prev.span_bytes > 0 && cur.data < prev.data + prev.span_bytes)
-      throw input_error("overlapping tensor data in safetensors file", path,
-                        "disjoint byte ranges", "'" + prev.name + "' and '" + cur.name + "' overlap");
+    const uint64_t begin = static_cast<uint64_t>(cur.data - data);
+    if (begin < expected)
+      throw input_error("overlapping tensor data in safetensors file", path, "disjoint byte ranges",
+                        "'" + tensors_[i - 1].name + "' and '" + cur.name + "' overlap");
+    if (begin > expected)
+      throw input_error("gap in the tensor data of safetensors file", path,
+                        "tensor '" + cur.name + "' to begin at data offset " + std::to_string(expected) +
+                            " (tensors must tile the data section)",
+                        "data offset " + std::to_string(begin));
+    expected = begin + cur.span_bytes;
   }
+  if (expected != data_size)
+    throw input_error("tensors do not cover the data section of safetensors file", path,
+                      "a data section of " + std::to_string(expected) + " bytes after the " + std::to_string(n) +
+                          "-byte header (the end of the last tensor); the header length may be corrupt",
+                      std::to_string(data_size) + " bytes");
   for (size_t i = 0; i < tensors_.size(); ++i) index_[tensors_[i].name] = i;
 }
 

@@ -8,7 +8,8 @@
 //   file shorter than 8 bytes, header length past the end of the file or over 100 MB, header that is
 //   not JSON or not an object, an entry without dtype/shape/data_offsets, an unknown dtype, a negative
 //   or overflowing shape, offsets out of order or past the data section, a byte size that does not
-//   match dtype × shape, two tensors whose bytes overlap.
+//   match dtype × shape, tensors that do not tile the data section exactly (a gap, an overlap, bytes
+//   before the first or after the last tensor: the format requires an exact tiling).
 // No ATen here.
 #pragma once
 

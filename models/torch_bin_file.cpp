@@ -40,8 +40,10 @@ TorchBinFile::TorchBinFile(const std::string& path) : map_(std::make_unique<Mapp
     const int elem = wire_dtype_size(p.dtype);
     uint64_t storage_bytes = 0;
     if (__builtin_mul_overflow(static_cast<uint64_t>(p.storage_numel), static_cast<uint64_t>(elem), &storage_bytes) ||
-        e->size < storage_bytes)
-      throw input_error("storage smaller than recorded in torch checkpoint", where,
+        e->size != storage_bytes)
+      throw input_error(e->size < storage_bytes ? "storage smaller than recorded in torch checkpoint"
+                                                : "storage larger than recorded in torch checkpoint",
+                        where,
                         std::to_string(p.storage_numel) + " elements of " + std::to_string(elem) + " bytes",
                         std::to_string(e->size) + " bytes in '" + entry_name + "'");
     // Highest element index the view touches; it must lie inside the storage.

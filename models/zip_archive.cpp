@@ -1,6 +1,7 @@
 #include "models/zip_archive.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "common/error.h"
 
@@ -120,7 +121,16 @@ const uint8_t* ZipArchive::data(const Entry& e) const {
   r.need(e.header_offset, 30, "local file header");
   if (r.u32(e.header_offset) != kLocalSig)
     throw input_error("corrupt zip local file header", where, "signature 0x04034b50", "another value");
-  uint64_t start = e.header_offset + 30 + r.u16(e.header_offset + 26) + r.u16(e.header_offset + 28);
+  // The local header repeats the entry's name; a corrupt name length there would shift the data start
+  // and every tensor read from it, so the name must match the central directory's byte for byte.
+  const uint16_t local_name_len = r.u16(e.header_offset + 26);
+  r.need(e.header_offset + 30, local_name_len, "local file name");
+  if (local_name_len != e.name.size() ||
+      std::memcmp(file_.data() + e.header_offset + 30, e.name.data(), e.name.size()) != 0)
+    throw input_error("corrupt zip local file header", where,
+                      "the entry's name (" + std::to_string(e.name.size()) + " bytes) as in the central directory",
+                      "a local name of " + std::to_string(local_name_len) + " bytes that differs");
+  uint64_t start = e.header_offset + 30 + local_name_len + r.u16(e.header_offset + 28);
   r.need(start, e.size, "entry data");
   return file_.data() + start;
 }

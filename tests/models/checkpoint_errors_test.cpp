@@ -75,6 +75,9 @@ class CheckpointErrors : public ::testing::Test {
   void OffsetsOutOfRange();
   void OffsetsOutOfOrder();
   void OverlappingOffsets();
+  void GapBetweenTensors();
+  void BytesAfterTheLastTensor();
+  void HeaderLengthOneByteShort();
   void UnknownDtype();
   void ByteSizeDoesNotMatchShape();
   void NegativeShape();
@@ -165,6 +168,35 @@ void CheckpointErrors::OverlappingOffsets() {
                                           std::string(24, '\0')));
   EXPECT_CONTAINS(load_error(dir), "overlapping tensor data in safetensors file (" + dir +
                                        "/model.safetensors): expected disjoint byte ranges, found 'a' and 'b' overlap");
+}
+
+void CheckpointErrors::GapBetweenTensors() {
+  auto dir = with_safetensors(safetensors(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]},
+                                              "b": {"dtype": "F32", "shape": [2], "data_offsets": [12, 20]}})",
+                                          std::string(20, '\0')));
+  EXPECT_CONTAINS(load_error(dir), "gap in the tensor data of safetensors file (" + dir +
+                                       "/model.safetensors): expected tensor 'b' to begin at data offset 8");
+}
+
+void CheckpointErrors::BytesAfterTheLastTensor() {
+  auto dir = with_safetensors(
+      safetensors(R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", std::string(9, '\0')));
+  EXPECT_CONTAINS(load_error(dir), "tensors do not cover the data section of safetensors file (" + dir +
+                                       "/model.safetensors): expected a data section of 8 bytes");
+}
+
+// The corruption seen in the wild: the header length one byte short, pointing into the header's
+// space padding. The JSON still parses; before the tiling check every tensor was read one byte off.
+void CheckpointErrors::HeaderLengthOneByteShort() {
+  std::string bytes = read_bytes(fixture("mpt-tiny/model.safetensors"));
+  uint64_t n = 0;
+  for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<uint8_t>(bytes[i]);
+  ASSERT_EQ(bytes[8 + n - 1], ' ') << "the fixture's header should end in space padding";
+  --n;
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  auto dir = with_safetensors(bytes);
+  EXPECT_CONTAINS(load_error(dir), "tensors do not cover the data section of safetensors file (" + dir +
+                                       "/model.safetensors)");
 }
 
 void CheckpointErrors::UnknownDtype() {
@@ -369,6 +401,9 @@ TEST_F(CheckpointErrors, SafetensorsFiles) {
   run("OffsetsOutOfRange", &CheckpointErrors::OffsetsOutOfRange);
   run("OffsetsOutOfOrder", &CheckpointErrors::OffsetsOutOfOrder);
   run("OverlappingOffsets", &CheckpointErrors::OverlappingOffsets);
+  run("GapBetweenTensors", &CheckpointErrors::GapBetweenTensors);
+  run("BytesAfterTheLastTensor", &CheckpointErrors::BytesAfterTheLastTensor);
+  run("HeaderLengthOneByteShort", &CheckpointErrors::HeaderLengthOneByteShort);
   run("UnknownDtype", &CheckpointErrors::UnknownDtype);
   run("ByteSizeDoesNotMatchShape", &CheckpointErrors::ByteSizeDoesNotMatchShape);
   run("NegativeShape", &CheckpointErrors::NegativeShape);

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/jsonl.h"
 #include "common/log.h"
+#include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
 #include "reports/format.h"
 #include "reports/regression_check.h"
@@ -66,10 +67,10 @@ Action attach_check(CLI::App& app) {
   app.add_option("--db", o->db, "results database ($MPTEVAL_DB when set, else ./mpt-eval.db)");
   app.add_option("--max-drop", o->check.max_drop_points,
                  "allowed drop in percentage points before a significant drop fails")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--alpha", o->check.compare.alpha, "significance level of the paired test")->check(CLI::Range(1e-6, 0.5));
+      ->check(at_least(0));
+  app.add_option("--alpha", o->check.compare.alpha, "significance level of the paired test")->check(between(1e-6, 0.5));
   app.add_option("--resamples", o->check.compare.resamples, "bootstrap / permutation resamples")
-      ->check(CLI::Range(100, 1000000));
+      ->check(between(100, 1000000));
   app.add_option("--junit", o->junit, "also write JUnit XML here (one test case per task)");
   app.add_option("--markdown", o->markdown, "also write a Markdown summary here (for a pull-request comment)");
   return [o] { return run_check(*o); };

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "common/log.h"
+#include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
 #include "harness/distributed/local_launcher.h"
 
@@ -37,13 +38,13 @@ Action attach_launch(CLI::App& app) {
       "--nproc-per-node N`. Example: mpt-eval launch --nproc 8 -- run --model ckpt --tasks tasks.yaml. "
       "Output lines are tagged [rank N]; signals are forwarded; when a rank fails the others are "
       "stopped and the exit code is the failed rank's (1 when it was killed).");
-  app.add_option("--nproc", cmd->launch.nproc, "number of ranks to start")->required()->check(CLI::PositiveNumber);
+  app.add_option("--nproc", cmd->launch.nproc, "number of ranks to start")->required()->check(positive());
   app.add_option("--master-port", cmd->launch.master_port, "TCP port of the job's store (0 = a free port)");
   app.add_flag("--exec", cmd->exec, "the command is a program to run, not mpt-eval arguments");
   app.add_flag("--no-tag", cmd->no_tag, "do not prefix output lines with [rank N]");
   app.add_option("--grace", cmd->grace_seconds,
                  "seconds the other ranks get to stop by themselves after one fails, before SIGTERM (and SIGKILL as long again)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   app.add_option("command", cmd->command, "the command each rank runs (after --)")->required();
   return [cmd] { return cmd->run(cmd->command); };
 }

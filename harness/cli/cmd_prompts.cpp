@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
+#include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
 #include "harness/neox_tokenizer_adapter.h"
 #include "tasks/prompt_document.h"
@@ -65,7 +66,7 @@ Action attach_prompts(CLI::App& app) {
   app.add_option("--data-root", o->data_root,
                  "folder that dataset_uri paths resolve against (LLM Foundry's eval/local_data/...); default: the "
                  "bundled data/icl");
-  auto* limit = app.add_option("--limit", o->limit, "only the first N examples (-1: all)");
+  auto* limit = app.add_option("--limit", o->limit, "only the first N examples (-1: all)")->check(at_least(-1));
   auto* index = app.add_option("--index", o->indices, "only these example indices (repeatable)")->excludes(limit);
   app.add_flag("--fixture-selection", o->fixture_selection,
                "the golden files' selection: examples 0..39, N//2, N-1, and rare whitespace-edge rows")
@@ -75,7 +76,7 @@ Action attach_prompts(CLI::App& app) {
   app.add_flag("--tokens", o->tokens, "also print each request's token ids (listing only)");
   app.add_option("--max-seq-len", o->max_seq_len,
                  "context length for truncation when the task sets no max_seq_len (mpt-eval run uses the model's)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   app.add_option("--tokenizer", o->tokenizer, "tokenizer.json to use; default: the bundled GPT-NeoX-20B tokenizer")
       ->check(CLI::ExistingFile);
   return [o] { return run_prompts(*o); };

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common/error.h"
+#include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
 #include "harness/code_eval/score_samples.h"
 
@@ -44,10 +45,10 @@ Action attach_score_samples(CLI::App& app) {
   app.add_option("--k", o.ks, "pass@k to report, comma-separated; only k <= samples per problem are shown")
       ->delimiter(',');
   app.add_option("--timeout", o.sandbox.limits.timeout_seconds, "wall-clock seconds per program")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   app.add_option("--workers", o.sandbox.workers, "programs run concurrently; 0 = one per core")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--memory-limit", cli->memory_mb, "address-space limit of each process of a program, MiB")->check(CLI::PositiveNumber);
+      ->check(at_least(0));
+  app.add_option("--memory-limit", cli->memory_mb, "address-space limit of each process of a program, MiB")->check(positive());
   app.add_option("--interpreter", o.sandbox.interpreter, "Python interpreter for the programs (an absolute path)");
   app.add_option("--postprocess", cli->postprocess,
                  "cut completions first: " + code::postprocess_names() + " (see docs/sandbox.md)");

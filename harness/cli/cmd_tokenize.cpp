@@ -51,8 +51,9 @@ Tokens parse_ids(const std::string& list) {
     if (word.empty() || word == "-" || (end < list.size() && list.find_first_of(" ,\t\n[]", end) != end))
       throw input_error("bad token id in --decode", "", "integers separated by spaces or commas",
                         quote_excerpt(list.substr(i, list.find_first_of(" ,\t\n[]", i) - i)));
-    long long v = std::stoll(word);
-    if (v < INT32_MIN || v > INT32_MAX)
+    // More than 11 characters cannot be a 32-bit id (and could overflow stoll).
+    long long v = word.size() <= 11 ? std::stoll(word) : 0;
+    if (word.size() > 11 || v < INT32_MIN || v > INT32_MAX)
       throw input_error("token id out of range in --decode", "", "a 32-bit integer", word);
     ids.push_back(static_cast<TokenId>(v));
     i = end;

@@ -14,6 +14,7 @@
 #include "common/paths.h"
 #include "harness/checkpoint_watcher.h"
 #include "harness/cli/model_flags.h"
+#include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
 #include "results/store.h"
 
@@ -80,17 +81,18 @@ Action attach_watch(CLI::App& app) {
   app.add_option("--data-root", o.run.eval.data_root,
                  "folder that dataset_uri paths resolve against; default: the bundled data/icl");
   app.add_option("--task", o.run.eval.selectors, "evaluate only these labels or label prefixes (repeatable)");
-  app.add_option("--limit", o.run.eval.limit, "only the first N examples (code: problems) of each evaluation; -1 = all");
-  app.add_option("--poll", o.poll_seconds, "seconds between scans of the directory")->check(CLI::PositiveNumber)->capture_default_str();
+  app.add_option("--limit", o.run.eval.limit, "only the first N examples (code: problems) of each evaluation; -1 = all")
+      ->check(at_least(-1));
+  app.add_option("--poll", o.poll_seconds, "seconds between scans of the directory")->check(positive())->capture_default_str();
   app.add_option("--settle", o.settle_seconds, "seconds a complete checkpoint must stay unchanged before it is evaluated")
-      ->check(CLI::NonNegativeNumber)
+      ->check(at_least(0))
       ->capture_default_str();
   app.add_flag("--once", o.once, "scan, wait --settle seconds, evaluate what is complete and stable, exit (tests, cron)");
   app.add_option("--db", o.run.db_path, "results database (default: $MPTEVAL_DB, else ./mpt-eval.db)");
   app.add_option("--label", o.run.label, "label of the runs in reports (free text)");
   add_model_flags(app, cli->model, /*with_model=*/false);
   app.add_option("--mode", cli->mode, "scoring: exact (default on CPU), batched (default on CUDA) or auto");
-  app.add_option("--batch-tokens", o.run.lm.batch_tokens, "token budget of one scoring batch")->check(CLI::PositiveNumber);
+  app.add_option("--batch-tokens", o.run.lm.batch_tokens, "token budget of one scoring batch")->check(positive());
   app.add_option("--tokenizer", o.run.tokenizer_path,
                  "tokenizer.json; default: each checkpoint's own, else the bundled GPT-NeoX-20B tokenizer")
       ->check(CLI::ExistingFile);
@@ -98,7 +100,7 @@ Action attach_watch(CLI::App& app) {
   app.add_flag("--unsafe-no-sandbox", o.run.runner.sandbox.unsafe_no_sandbox,
                "run generated code WITHOUT isolation when the machine offers none (trusted models only)");
   app.add_option("--workers", o.run.runner.sandbox.workers, "code tasks: programs run concurrently; 0 = one per core")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   return [cli] { return watch(*cli); };
 }
 

@@ -1,5 +1,7 @@
 #include "harness/cli/model_flags.h"
 
+#include "harness/cli/number_checks.h"
+
 #include <cerrno>
 #include <cstdlib>
 
@@ -29,7 +31,8 @@ void add_model_flags(CLI::App& app, ModelFlags& flags, bool with_model) {
         ->required();
   app.add_option("--dtype", flags.dtype, "dtype of the weights (and of activations on CUDA; CPU computes in fp32): fp32, bf16 or fp16 (CUDA only)");
   app.add_option("--device", flags.device, "cpu, cuda or cuda:N");
-  app.add_option("--threads", flags.threads, "CPU threads (0 = ATen's default: OMP_NUM_THREADS, else the physical cores it detects)");
+  app.add_option("--threads", flags.threads, "CPU threads (0 = ATen's default: OMP_NUM_THREADS, else the physical cores it detects)")
+      ->check(at_least(0));
 }
 
 TokenIds parse_token_ids(const std::string& text, const std::string& where) {

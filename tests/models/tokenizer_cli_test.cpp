@@ -93,6 +93,12 @@ TEST(TokenizeCli, BadInputIsAUsageError) {
   r = run_mpt_eval({"tokenize", "--text", "x", "--decode", "1"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_TRUE(r.out.empty());
+  // Past int64 (std::stoll threw std::out_of_range: exit 1, "error: stoll").
+  for (const char* id : {"99999999999999999999", "-99999999999999999999", "4294967296"}) {
+    r = run_mpt_eval({"tokenize", "--decode", id});
+    EXPECT_EQ(r.exit_code, 2) << id;
+    EXPECT_NE(r.err.find("token id out of range in --decode"), std::string::npos) << r.err;
+  }
 }
 
 }  // namespace

@@ -16,7 +16,7 @@ bool all_digits(const std::string& s) {
 }  // namespace
 
 results::Store& RunResolver::store() {
-  if (!store_) store_.emplace(results::Store::open(db_path_, results::SqliteDb::OpenMode::MustExist));
+  if (!store_) store_.emplace(results::Store::open(db_path_, results::SqliteDb::OpenMode::ReadOnly));
   return *store_;
 }
 

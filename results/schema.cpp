@@ -112,6 +112,51 @@ CREATE TABLE file_hashes (
   hashed_at TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // v3: runs may be 'interrupted' (SIGINT/SIGTERM, resumable) and record the combined hash of their
+    // data files (part of the run identity). SQLite cannot alter a CHECK constraint, so the runs
+    // table is rebuilt (migrate() turns foreign keys off around it, as SQLite's ALTER TABLE
+    // documentation prescribes, so that dropping the old table cascades nothing).
+    R"sql(
+CREATE TABLE runs_v3 (
+  id                   INTEGER PRIMARY KEY,
+  identity_hash        TEXT NOT NULL,
+  label                TEXT NOT NULL DEFAULT '',
+  model_path           TEXT NOT NULL,
+  model_hash           TEXT NOT NULL,
+  tokenizer_hash       TEXT NOT NULL,
+  task_config          TEXT NOT NULL,
+  task_config_hash     TEXT NOT NULL,
+  gauntlet_config      TEXT NOT NULL DEFAULT '',
+  gauntlet_config_hash TEXT NOT NULL DEFAULT '',
+  harness_version      TEXT NOT NULL,
+  git_revision         TEXT NOT NULL,
+  device               TEXT NOT NULL,
+  device_class         TEXT NOT NULL,
+  dtype                TEXT NOT NULL,
+  world_size           INTEGER NOT NULL DEFAULT 1,
+  training_step        INTEGER,
+  started_at           TEXT NOT NULL,
+  ended_at             TEXT,
+  status               TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'interrupted')),
+  failure              TEXT,
+  owner_host           TEXT,
+  owner_pid            INTEGER,
+  owner_start          INTEGER,
+  data_hash            TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO runs_v3 (id, identity_hash, label, model_path, model_hash, tokenizer_hash, task_config,
+  task_config_hash, gauntlet_config, gauntlet_config_hash, harness_version, git_revision, device,
+  device_class, dtype, world_size, training_step, started_at, ended_at, status, failure, owner_host,
+  owner_pid, owner_start)
+SELECT id, identity_hash, label, model_path, model_hash, tokenizer_hash, task_config,
+  task_config_hash, gauntlet_config, gauntlet_config_hash, harness_version, git_revision, device,
+  device_class, dtype, world_size, training_step, started_at, ended_at, status, failure, owner_host,
+  owner_pid, owner_start FROM runs;
+DROP TABLE runs;
+ALTER TABLE runs_v3 RENAME TO runs;
+CREATE INDEX runs_by_identity ON runs(identity_hash, status);
+CREATE INDEX runs_by_label ON runs(label);
+)sql",
 };
 static_assert(std::size(kMigrations) == kSchemaVersion, "one migration step per schema version");
 
@@ -154,6 +199,9 @@ void migrate(const SqliteDb& db, int target) {
   int version = schema_version(db);
   check_not_newer(db, version);
   check_ownership(db, version);
+  if (version >= target) return;
+  // Table rebuilds (v3) must not cascade deletes; the pragma is a no-op inside a transaction.
+  db.exec("PRAGMA foreign_keys=OFF");
   while (version < target) {
     db.write_transaction([&] {
       version = schema_version(db);  // another process may have migrated meanwhile
@@ -163,8 +211,27 @@ void migrate(const SqliteDb& db, int target) {
       ++version;
       db.exec("PRAGMA user_version = " + std::to_string(version));
       db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+      Statement fk = db.prepare("PRAGMA foreign_key_check");
+      if (fk.step())
+        throw runtime_error("schema migration broke a foreign key", db.path(), "no dangling references",
+                            "a row of table " + fk.get_text(0));
     });
   }
+  db.exec("PRAGMA foreign_keys=ON");
+}
+
+void check_readable(const SqliteDb& db) {
+  const int version = schema_version(db);
+  check_not_newer(db, version);
+  check_ownership(db, version);
+  if (version == 0)
+    throw input_error("not an mpt-eval results database", db.path(),
+                      "a store written by 'mpt-eval run' (pass another --db)", "an empty database");
+  if (version < kSchemaVersion)
+    throw input_error("results database has an older schema and cannot be upgraded read-only", db.path(),
+                      "schema version " + std::to_string(kSchemaVersion) +
+                          " (any mpt-eval command with write access to the file upgrades it)",
+                      "schema version " + std::to_string(version));
 }
 
 }  // namespace mpt::results

@@ -6,6 +6,7 @@
 //
 //   v1  runs, tasks, examples, code_samples, metrics, gauntlet_scores
 //   v2  response_cache, file_hashes (memoised content hashes of checkpoint files)
+//   v3  runs.status may be 'interrupted'; runs.data_hash (combined hash of the data files)
 //
 // The tables and their columns are documented in docs/results.md.
 #pragma once
@@ -14,7 +15,7 @@
 
 namespace mpt::results {
 
-inline constexpr int kSchemaVersion = 2;
+inline constexpr int kSchemaVersion = 3;
 inline constexpr int kApplicationId = 0x4d505445;  // "MPTE"
 
 // The database's current schema version (0 for a new, empty file).
@@ -27,4 +28,10 @@ int schema_version(const SqliteDb& db);
 // when it is an SQLite database of some other program (foreign application id or tables).
 void migrate(const SqliteDb& db, int target = kSchemaVersion);
 
+}  // namespace mpt::results
+
+namespace mpt::results {
+// For read-only use (reports): Input error unless the file is an mpt-eval store of exactly this
+// build's schema version (an empty, foreign, newer or older file is named as such; nothing is written).
+void check_readable(const SqliteDb& db);
 }  // namespace mpt::results

@@ -2,9 +2,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <random>
 #include <thread>
+#include <vector>
 
 #include "common/error.h"
 
@@ -116,11 +118,12 @@ std::optional<double> Statement::get_optional_double(int col) const {
 SqliteDb SqliteDb::open(const std::string& path, OpenMode mode) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (mode == OpenMode::MustExist && !fs::exists(path, ec))
+  if (mode != OpenMode::CreateIfMissing && !fs::exists(path, ec))
     throw input_error("no results database", path, "an existing database (run 'mpt-eval run' first, or pass --db)",
                       "no such file");
   if (fs::is_directory(path, ec))
     throw input_error("cannot open results database", path, "a file path", "a directory");
+  if (mode == OpenMode::ReadOnly) return open_read_only(path);
   sqlite3* raw = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX |
               (mode == OpenMode::CreateIfMissing ? SQLITE_OPEN_CREATE : 0);
@@ -147,6 +150,55 @@ SqliteDb SqliteDb::open(const std::string& path, OpenMode mode) {
   // Reading the schema catches files whose header is fine but whose pages are damaged.
   db.prepare("SELECT count(*) FROM sqlite_master").run();
   return db;
+}
+
+namespace {
+
+// "file:" URI of a path: '%', '?' and '#' escaped (sqlite3 URI rules); relative paths stay relative.
+std::string file_uri(const std::string& path, const char* query) {
+  std::string uri = "file:";
+  for (char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", static_cast<unsigned char>(c));
+      uri += buf;
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+}  // namespace
+
+SqliteDb SqliteDb::open_read_only(const std::string& path) {
+  // While a writer has the database open its -wal file exists: read as a normal read-only
+  // reader, which sees the writer's commits (falling back to an immutable read when the WAL's
+  // shared memory cannot be created, e.g. on a read-only mount). Without a -wal file nobody is
+  // writing: read it as immutable, which creates no -shm or -wal beside it.
+  std::error_code ec;
+  const bool live = std::filesystem::exists(path + "-wal", ec);
+  const std::vector<const char*> modes = live ? std::vector<const char*>{"mode=ro", "immutable=1"}
+                                              : std::vector<const char*>{"immutable=1"};
+  for (const char* query : modes) {
+    sqlite3* raw = nullptr;
+    int rc = sqlite3_open_v2(file_uri(path, query).c_str(), &raw,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+    SqliteDb db(raw, path);
+    db.read_only_ = true;
+    if (rc != SQLITE_OK) throw_sqlite_error(raw, rc, path, "open (read-only)");
+    sqlite3_extended_result_codes(raw, 1);
+    sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+    sqlite3_stmt* st = nullptr;
+    rc = sqlite3_prepare_v2(raw, "SELECT count(*) FROM sqlite_master", -1, &st, nullptr);
+    if (rc == SQLITE_OK) rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE) return db;
+    const int primary = rc & 0xff;
+    if (std::string(query) == "mode=ro" && (primary == SQLITE_CANTOPEN || primary == SQLITE_READONLY)) continue;
+    throw_sqlite_error(raw, rc, path, "reading the schema (read-only)");
+  }
+  throw runtime_error("cannot open results database read-only", path);
 }
 
 SqliteDb::~SqliteDb() {

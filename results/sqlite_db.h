@@ -63,7 +63,11 @@ class Statement {
 
 class SqliteDb {
  public:
-  enum class OpenMode { CreateIfMissing, MustExist };
+  // ReadOnly: the file must exist; nothing is ever written to it or beside it (no WAL switch, no
+  // schema): works on a read-only file or mount. When the database is in WAL mode and its
+  // directory does not allow the shared-memory file, it is read as immutable (no other writer may
+  // change it meanwhile; reports read a snapshot).
+  enum class OpenMode { CreateIfMissing, MustExist, ReadOnly };
 
   // Opens (or creates) the database file and configures the connection: WAL journal, synchronous
   // NORMAL (a committed transaction survives a process crash; an OS crash may lose the last few),
@@ -78,6 +82,7 @@ class SqliteDb {
   SqliteDb& operator=(SqliteDb&&) = delete;
 
   const std::string& path() const { return path_; }
+  bool read_only() const { return read_only_; }
   Statement prepare(std::string_view sql) const;
   // Runs one or more statements without results.
   void exec(std::string_view sql) const;
@@ -98,11 +103,13 @@ class SqliteDb {
 
  private:
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  static SqliteDb open_read_only(const std::string& path);
   // Runs a lock-taking statement (BEGIN IMMEDIATE, COMMIT), retrying on SQLITE_BUSY.
   void exec_with_retry(const char* sql) const;
 
   sqlite3* db_ = nullptr;
   std::string path_;
+  bool read_only_ = false;
 };
 
 // Translates an SQLite result code into an mpt::Error for `db_path` (shared with Statement).

@@ -21,7 +21,7 @@ struct ReportOptions {
 };
 
 int run_report(const ReportOptions& o) {
-  results::Store store = results::Store::open(o.db, results::SqliteDb::OpenMode::MustExist);
+  results::Store store = results::Store::open(o.db, results::SqliteDb::OpenMode::ReadOnly);
   std::string text = reports::build_report(store, {o.runs, o.labels}, reports::parse_report_format(o.format),
                                            o.max_changes);
   if (o.out.empty()) {

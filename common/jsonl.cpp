@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/utf8_check.h"
 
 namespace mpt {
 namespace {
@@ -50,7 +51,7 @@ std::string read_file(const std::string& path) {
 }
 
 std::string describe_json(const nlohmann::json& v) {
-  std::string dumped = v.dump();
+  std::string dumped = dump_json(v);
   if (dumped.size() > 40) dumped = dumped.substr(0, 37) + "...";
   return std::string(v.type_name()) + " " + dumped;
 }
@@ -125,6 +126,22 @@ int64_t require_int(const nlohmann::json& obj, const std::string& key, const std
   if (!v.is_number_integer())
     throw input_error("wrong type for key '" + key + "'", where, "an integer", describe_json(v));
   return v.get<int64_t>();
+}
+
+void check_output_file(const std::string& path, const std::string& option) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  const std::string where = option + " " + path;
+  if (path.empty()) throw input_error("empty output path", option, "a file path", "\"\"");
+  if (fs::is_directory(target, ec)) throw input_error("output path is a directory", where, "a file path", "a directory");
+  if (!fs::exists(dir, ec))
+    throw input_error("output directory does not exist", where, "an existing directory " + dir.string(), "no such directory");
+  if (!fs::is_directory(dir, ec))
+    throw input_error("output directory is not a directory", where, "a directory " + dir.string(), "a file");
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw input_error("output directory is not writable", where, "write permission on " + dir.string(), std::strerror(errno));
 }
 
 void write_file_atomic(const std::string& path, const std::string& content) {

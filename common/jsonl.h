@@ -40,4 +40,9 @@ std::string describe_json(const nlohmann::json& v);
 // that readers never see a half-written file and a crash leaves the old file intact.
 void write_file_atomic(const std::string& path, const std::string& content);
 
+// Checks, before any work, that write_file_atomic(path, ...) can succeed as far as can be known:
+// the directory exists, is a directory and is writable, and `path` is not a directory. Input error
+// naming `option` (e.g. "--out") otherwise.
+void check_output_file(const std::string& path, const std::string& option);
+
 }  // namespace mpt

@@ -1,6 +1,7 @@
 #include "reports/example_changes.h"
 
 #include "common/error.h"
+#include "common/utf8_check.h"
 
 namespace mpt::reports {
 namespace {
@@ -8,7 +9,7 @@ namespace {
 constexpr size_t kExcerpt = 240;
 
 std::string excerpt(const nlohmann::json& response) {
-  std::string s = response.dump();
+  std::string s = dump_json(response);
   if (s.size() <= kExcerpt) return s;
   return s.substr(0, kExcerpt) + "…";
 }

@@ -3,6 +3,7 @@
 #include "common/build_info.h"
 #include "common/error.h"
 #include "common/jsonl.h"
+#include "common/utf8_check.h"
 
 namespace mpt::reports {
 namespace {
@@ -98,6 +99,7 @@ results::RunSnapshot run_from_json(const json& j, const std::string& file, const
   info.task_config_hash = optional_string(j, "task_config_hash", where);
   info.spec.gauntlet_config = optional_string(j, "gauntlet_config", where);
   info.gauntlet_config_hash = optional_string(j, "gauntlet_config_hash", where);
+  info.spec.data_hash = optional_string(j, "data_hash", where);
   info.harness_version = optional_string(j, "harness_version", where);
   info.git_revision = optional_string(j, "git_revision", where);
   info.spec.device = optional_string(j, "device", where);
@@ -143,6 +145,7 @@ json run_to_json(const results::RunSnapshot& s) {
           {"task_config_hash", r.task_config_hash},
           {"gauntlet_config", r.spec.gauntlet_config},
           {"gauntlet_config_hash", r.gauntlet_config_hash},
+          {"data_hash", r.spec.data_hash},
           {"harness_version", r.harness_version},
           {"git_revision", r.git_revision},
           {"device", r.spec.device},
@@ -163,7 +166,7 @@ std::string export_json(const std::vector<results::RunSnapshot>& runs) {
               {"generated_by", "mpt-eval " + b.version + " (git " + b.git_revision + ")"},
               {"runs", json::array()}};
   for (const results::RunSnapshot& r : runs) doc["runs"].push_back(run_to_json(r));
-  return doc.dump(1) + "\n";
+  return dump_json(doc, 1) + "\n";  // stores from before UTF-8 checks may hold bad bytes
 }
 
 std::vector<results::RunSnapshot> parse_export(const std::string& text, const std::string& where) {

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <fstream>
+#include <iterator>
 
 #include "common/error.h"
+#include "common/utf8_check.h"
 
 namespace mpt {
 namespace {
@@ -44,6 +47,16 @@ std::string yaml_describe(const YAML::Node& node) {
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
+  // Labels and the configuration text go into the store and JSON outputs, which are UTF-8.
+  if (std::ifstream in{path, std::ios::binary}) {
+    std::string text{std::istreambuf_iterator<char>(in), {}};
+    if (size_t at = first_invalid_utf8(text); at != std::string::npos) {
+      const size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
+      const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+      const size_t line_begin = line_start == std::string::npos || at == 0 ? 0 : line_start + 1;
+      require_utf8(text.substr(line_begin, text.find('\n', at) - line_begin), path + ":" + std::to_string(line));
+    }
+  }
   try {
     return YAML::LoadFile(path);
   } catch (const YAML::BadFile&) {

@@ -32,6 +32,7 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::Input: return kExitInput;
     case ErrorKind::Runtime: return kExitRuntime;
     case ErrorKind::Regression: return kExitRegression;
+    case ErrorKind::Interrupted: return kExitInterrupted;
   }
   return kExitRuntime;
 }

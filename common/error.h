@@ -6,6 +6,8 @@
 //   ErrorKind::Input       bad input or usage: a file, a line, a key, an option the user can fix (exit 2)
 //   ErrorKind::Runtime     the input was fine but the work failed: I/O, a crashed worker, a peer rank (exit 1)
 //   ErrorKind::Regression  `mpt-eval check` found a significant regression (exit 3)
+//   ErrorKind::Interrupted SIGINT/SIGTERM stopped the work after committing it (exit 128 + signal;
+//                          common/interrupt.h)
 //
 // Messages follow one shape so that users can act on them:
 //   <what> (<where>): expected <expected>, found <found>
@@ -17,7 +19,7 @@
 
 namespace mpt {
 
-enum class ErrorKind { Input, Runtime, Regression };
+enum class ErrorKind { Input, Runtime, Regression, Interrupted };
 
 class Error : public std::runtime_error {
  public:
@@ -38,11 +40,25 @@ Error input_error(const std::string& what, const std::string& where = "", const 
 Error runtime_error(const std::string& what, const std::string& where = "", const std::string& expected = "",
                     const std::string& found = "");
 
-// Exit codes of the CLI: 0 ok, 1 runtime failure, 2 bad input or usage, 3 regression detected.
+// A model output (log-likelihood, logits) that is NaN or infinite. `request` is the index of the
+// request, in the call that produced it, whose output went non-finite; callers that know what the
+// request stands for (a task's example) rethrow with that context.
+class NonFiniteOutput : public Error {
+ public:
+  NonFiniteOutput(const std::string& message, size_t request) : Error(ErrorKind::Runtime, message), request_(request) {}
+  size_t request() const { return request_; }
+
+ private:
+  size_t request_;
+};
+
+// Exit codes of the CLI: 0 ok, 1 runtime failure, 2 bad input or usage, 3 regression detected,
+// 130 / 143 interrupted by SIGINT / SIGTERM.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;
 inline constexpr int kExitInput = 2;
 inline constexpr int kExitRegression = 3;
+inline constexpr int kExitInterrupted = 130;  // SIGINT; SIGTERM gives 143 (interrupted_exit_code)
 int exit_code(ErrorKind kind);
 
 // Shortens a string for an error message: at most `max` bytes, with "..." when cut, and control

@@ -1,5 +1,6 @@
 #include "models/random_checkpoint.h"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "common/jsonl.h"
 #include "common/log.h"
 #include "common/progress.h"
@@ -113,6 +115,8 @@ void write_tensor(SafetensorsWriter& out, const TensorSpec& spec, const MptConfi
     for (auto& t : pool) t.join();
     out.write(bytes.data(), static_cast<uint64_t>(count) * elem);
     progress.advance(count);
+    // The writer's destructor removes its temporary file when this throws.
+    throw_if_interrupted("writing " + spec.name + "; nothing was written under a final name");
   }
 }
 
@@ -134,9 +138,6 @@ void write_random_checkpoint(const MptConfig& config, const InitOptions& options
   if (!existing.empty() && !options.overwrite)
     throw input_error("output directory already holds a checkpoint", dir, "an empty or new directory (or --force)",
                       existing.front().filename().string());
-  fs::create_directories(dir, ec);
-  if (ec) throw runtime_error("cannot create output directory", dir, "", ec.message());
-  for (const auto& p : existing) fs::remove(p);
 
   // Shards: consecutive tensors up to max_shard_bytes each (a larger tensor gets a shard of its own).
   const std::vector<TensorSpec> specs = checkpoint_tensors(config);
@@ -149,6 +150,25 @@ void write_random_checkpoint(const MptConfig& config, const InitOptions& options
     shard_bytes += b;
     total += b;
   }
+  // Free space before anything is written: the files replaced count as free, plus 1% and 1 MiB of
+  // headroom for headers and the file system's own blocks.
+  {
+    fs::path probe = fs::absolute(dir);
+    while (!fs::exists(probe, ec) && probe.has_parent_path() && probe != probe.parent_path()) probe = probe.parent_path();
+    fs::space_info space = fs::space(probe, ec);
+    uint64_t replaced = 0;
+    for (const auto& p : existing) replaced += fs::file_size(p, ec);
+    const uint64_t need = total + total / 100 + (1ull << 20);
+    if (!ec && space.available + replaced < need)
+      throw input_error("not enough free space for the checkpoint", dir,
+                        fmt::format("{:.1f} GB ({} parameters in {})", static_cast<double>(need) / 1e9,
+                                    parameter_count(config), torch_dtype(options.dtype)),
+                        fmt::format("{:.1f} GB free on the file system of {}",
+                                    static_cast<double>(space.available + replaced) / 1e9, probe.string()));
+  }
+  fs::create_directories(dir, ec);
+  if (ec) throw runtime_error("cannot create output directory", dir, "", ec.message());
+  for (const auto& p : existing) fs::remove(p);
   auto shard_name = [&](size_t k) {
     if (shards.size() == 1) return std::string("model.safetensors");
     char buf[64];

@@ -2,6 +2,8 @@
 #include <cstdio>
 
 #include "common/error.h"
+#include "common/interrupt.h"
+#include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
 #include "models/mpt_tensors.h"
 #include "models/random_checkpoint.h"
@@ -26,6 +28,8 @@ struct InitCommand {
       throw input_error("choose the architecture", "init", "exactly one of --config FILE or --shape NAME",
                         config_file.empty() ? "neither" : "both");
     MptConfig config = config_file.empty() ? MptConfig::preset(shape) : MptConfig::from_file(config_file);
+    if (vocab_size > INT32_MAX)
+      throw input_error("bad --vocab-size", "init", "at most 2147483647 (token ids are 32-bit)", std::to_string(vocab_size));
     if (vocab_size > 0) config.vocab_size = vocab_size;
     if (!(init_std >= 0)) throw input_error("bad --init-std", "init", "a number >= 0", std::to_string(init_std));
     if (max_shard_mb == 0) throw input_error("bad --max-shard-mb", "init", "a size >= 1", "0");
@@ -36,6 +40,7 @@ struct InitCommand {
     o.randomize_norms = randomize_norms;
     o.max_shard_bytes = max_shard_mb << 20;
     o.overwrite = force;
+    install_interrupt_handlers();  // SIGINT/SIGTERM: the temporary file is removed, exit 130/143
     write_random_checkpoint(config, o, out);
     std::printf("%s\n", out.c_str());
     return 0;
@@ -54,7 +59,8 @@ Action attach_init(CLI::App& app) {
   app.add_option("--out", cmd->out, "output directory (created when missing)")->required();
   app.add_option("--seed", cmd->seed, "random seed (same seed, same weights)");
   app.add_option("--dtype", cmd->dtype, "dtype of the written weights: fp32, bf16 or fp16");
-  app.add_option("--vocab-size", cmd->vocab_size, "override the vocabulary size (0 keeps the shape's; NeoX is 50432)");
+  app.add_option("--vocab-size", cmd->vocab_size, "override the vocabulary size (0 keeps the shape's; NeoX is 50432)")
+      ->check(at_least(0));
   app.add_option("--init-std", cmd->init_std, "std of the normal init of matrices and embeddings");
   app.add_flag("--randomize-norms", cmd->randomize_norms, "norm weights 1 + 0.1*N(0,1) and biases 0.05*N(0,1) (tests)");
   app.add_option("--max-shard-mb", cmd->max_shard_mb, "largest shard in MiB before splitting into several files");

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "harness/cli/command.h"
 
 namespace {
@@ -63,6 +64,7 @@ int main(int argc, char** argv) {
     return action ? action() : mpt::kExitOk;
   } catch (const mpt::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
+    if (e.kind() == mpt::ErrorKind::Interrupted) return mpt::interrupted_exit_code();
     return mpt::exit_code(e.kind());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "error: out of memory\n");

@@ -5,10 +5,12 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "models/mpt_model.h"
 #include "models/safetensors_file.h"
 #include "tests/models/fixture_util.h"
@@ -111,6 +113,39 @@ TEST(RandomCheckpoint, RefusesToOverwriteWithoutPermission) {
   write_random_checkpoint(c, {.seed = 2, .max_shard_bytes = 100 << 10, .overwrite = true}, dir);
   EXPECT_FALSE(fs::exists(dir + "/model.safetensors"));  // the old single file is gone, not shadowing the shards
   EXPECT_EQ(MptModel::load(dir)->load_report().layout, "sharded safetensors");
+}
+
+
+// Without a size check, `init --vocab-size 3000000000` started writing 768 GB.
+TEST(RandomCheckpoint, RefusesWhatTheDiskCannotHoldBeforeWritingAnything) {
+  MptConfig c = MptConfig::preset("tiny");
+  c.vocab_size = 2000000000;  // ~0.5 PB of fp32 embeddings: larger than any test machine's disk
+  const std::string dir = fresh_dir("too-large");
+  try {
+    write_random_checkpoint(c, {}, dir);
+    FAIL() << "wrote";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Input);
+    EXPECT_NE(std::string(e.what()).find("not enough free space for the checkpoint (" + dir + ")"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir)) << "nothing is created before the check";
+}
+
+// SIGINT/SIGTERM during init: the temporary file goes, nothing is left under a final name.
+TEST(RandomCheckpoint, AnInterruptLeavesNoTemporaryOrPartialFile) {
+  const std::string dir = fresh_dir("interrupted");
+  simulate_interrupt(SIGTERM);
+  try {
+    write_random_checkpoint(MptConfig::preset("tiny"), {}, dir);
+    simulate_interrupt(0);
+    FAIL() << "not interrupted";
+  } catch (const Error& e) {
+    simulate_interrupt(0);
+    EXPECT_EQ(e.kind(), ErrorKind::Interrupted);
+    EXPECT_NE(std::string(e.what()).find("interrupted by SIGTERM"), std::string::npos) << e.what();
+  }
+  for (const auto& entry : fs::directory_iterator(dir)) ADD_FAILURE() << "left behind: " << entry.path();
 }
 
 }  // namespace

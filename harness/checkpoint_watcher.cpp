@@ -31,6 +31,7 @@ CheckpointWatcher::CheckpointWatcher(WatchOptions options, const std::atomic<boo
   EvalSuite suite = prepare_suite(options_.run.eval, NeoxTokenizerAdapter(Tokenizer::from_file(tokenizer)));
   task_config_ = suite.task_config;
   gauntlet_config_ = suite.gauntlet_config;
+  data_hash_ = suite.data_hash;
   store_ = std::make_unique<results::Store>(results::Store::open(options_.run.db_path));
 }
 
@@ -87,6 +88,7 @@ void CheckpointWatcher::evaluate(const Ready& r, WatchSummary& summary) {
     results::RunSpec spec = checkpoint_run_spec(*store_, o, resolve_tokenizer_path(o.model_dir, o.tokenizer_path));
     spec.task_config = task_config_;
     spec.gauntlet_config = gauntlet_config_;
+    spec.data_hash = data_hash_;
     if (auto run = results::completed_run_with_identity(*store_, results::run_identity_hash(spec))) {
       MPT_LOG(Info, "watch: step {} ({}) already evaluated: run {}", r.step, r.dir, run->id);
       ++summary.already_done;

@@ -86,7 +86,7 @@ class CheckpointWatcher {
   WatchOptions options_;
   const std::atomic<bool>* stop_;
   std::unique_ptr<results::Store> store_;
-  std::string task_config_, gauntlet_config_;  // the suite's, for run identities
+  std::string task_config_, gauntlet_config_, data_hash_;  // the suite's, for run identities
   std::map<std::string, Seen> seen_;
   std::map<std::string, std::string> finished_;  // dir -> signature handled (evaluated, done or failed)
   std::set<std::string> reported_;               // dirs whose waiting reason or missing step was logged

@@ -104,7 +104,10 @@ RunOutcome EvalRunner::run(LanguageModel& model, const RunTarget& target) {
   results::RunSpec spec = target.spec;
   spec.task_config = suite_->task_config;
   spec.gauntlet_config = suite_->gauntlet_config;
-  results::RunStart started = target.resume_run_id ? store.resume_run(*target.resume_run_id, spec) : store.start_run(spec);
+  spec.data_hash = suite_->data_hash;
+  results::RunStart started = target.resume_run_id ? store.resume_run(*target.resume_run_id, spec)
+                              : target.fresh         ? store.create_run(spec)
+                                                     : store.start_run(spec);
   out.wrote = true;
   out.run_id = started.run_id;
   out.resumed = started.resumed;
@@ -147,16 +150,33 @@ RunOutcome EvalRunner::run(LanguageModel& model, const RunTarget& target) {
                           "missing rows in " + incomplete + " after " + std::to_string(out.counters.infrastructure_errors) +
                               " sandbox infrastructure error(s); run the same command again to retry them");
     store.finish_run(started.run_id);
-  } catch (const std::exception& e) {
-    try {
-      store.fail_run(started.run_id, e.what());
-    } catch (const std::exception& f) {
-      MPT_LOG(Warn, "could not mark run {} failed: {}", started.run_id, f.what());
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::Interrupted) {
+      mark_failed(store, started.run_id, e.what());
+      throw;
     }
+    try {
+      store.interrupt_run(started.run_id, e.what());
+    } catch (const std::exception& f) {
+      MPT_LOG(Warn, "could not mark run {} interrupted: {}", started.run_id, f.what());
+    }
+    MPT_LOG(Warn, "run {} interrupted; what was scored is stored in {}. Run the same command again to resume it "
+                  "(or add --resume {})", started.run_id, store.path(), started.run_id);
+    throw;
+  } catch (const std::exception& e) {
+    mark_failed(store, started.run_id, e.what());
     throw;
   }
   out.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_time).count();
   return out;
+}
+
+void EvalRunner::mark_failed(results::Store& store, int64_t run_id, const std::string& message) {
+  try {
+    store.fail_run(run_id, message);
+  } catch (const std::exception& f) {
+    MPT_LOG(Warn, "could not mark run {} failed: {}", run_id, f.what());
+  }
 }
 
 }  // namespace mpt

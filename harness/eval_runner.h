@@ -23,7 +23,10 @@
 //   6. aggregates every task from the stored rows (load_examples), so a resumed run ends with the
 //      same metrics as an uninterrupted one; computes the gauntlet (categories with missing
 //      benchmarks marked partial) and finishes the run.
-// Any error after the run started marks it failed (resumable) and is rethrown. Code samples that
+// Any error after the run started marks it failed (resumable) and is rethrown; an interruption
+// (SIGINT/SIGTERM, common/interrupt.h) commits what was scored and marks it interrupted (resumable).
+// A model output that is not finite (NaN/Inf log-likelihood or logits) fails the run naming the task
+// and the example (and, when the model can tell, the first layer whose output went non-finite). Code samples that
 // end in a sandbox infrastructure error (after the pool's retry) are not stored, and the run fails
 // at the end naming them, so a rerun retries exactly those.
 //
@@ -78,6 +81,7 @@ struct RunTarget {
   // dtype and device class: a model whose weights change in memory (live evaluation during
   // training) must give a model_hash that changes with them, or run without the cache.
   bool use_cache = true;
+  bool fresh = false;                    // --fresh: a new run even when an unfinished one matches
 };
 
 struct TaskOutcome {
@@ -131,6 +135,7 @@ class EvalRunner {
   const EvalSuite& suite() const { return *suite_; }
 
  private:
+  static void mark_failed(results::Store& store, int64_t run_id, const std::string& message);
   sandbox::SandboxPool& pool();  // created on first use, kept for later runs
 
   std::shared_ptr<const EvalSuite> suite_;

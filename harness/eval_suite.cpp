@@ -138,7 +138,7 @@ EvalSuite prepare_suite(const EvalConfig& config, const TokenizerInterface& toke
     if (!std::filesystem::exists(spec.task->dataset_path)) {
       MPT_LOG(Warn, "task '{}' skipped: dataset missing ({}, from dataset_uri {})", spec.task->label,
               spec.task->dataset_path, spec.task->dataset_uri);
-      suite.missing.push_back(MissingTask{spec.task, {spec.label}, "no file at " + spec.task->dataset_path});
+      suite.missing.push_back(MissingTask{spec.task, {spec.label}, describe_missing_dataset(spec.task->dataset_paths_tried)});
       continue;
     }
     const std::string& hash = hashes.of(spec.task->dataset_path);
@@ -147,11 +147,15 @@ EvalSuite prepare_suite(const EvalConfig& config, const TokenizerInterface& toke
   }
   if (suite.tasks.empty()) {
     std::string files;
-    for (const MissingTask& m : suite.missing) files += (files.empty() ? "" : ", ") + m.task->dataset_path;
+    for (const MissingTask& m : suite.missing) files += (files.empty() ? "" : "; ") + m.task->label + ": " + m.reason;
     throw input_error("no data for any selected task", config.tasks_path, "the data files under --data-root " + config.data_root,
-                      files.empty() ? "no task selected" : "missing " + files);
+                      files.empty() ? "no task selected" : files);
   }
   suite.task_config = task_config_text(config, suite.tasks);
+  // Every data file's content hash, in the suite's order: a changed file makes another run.
+  Sha256 data;
+  for (const SuiteTask& t : suite.tasks) data.update(t.label() + "\t" + t.store_spec.data_hash + "\n");
+  suite.data_hash = data.hex_digest();
   return suite;
 }
 

@@ -47,6 +47,7 @@ struct EvalSuite {
   std::optional<GauntletConfig> gauntlet;
   std::string task_config;                // RunSpec::task_config: the task file's text plus the selection
   std::string gauntlet_config;            // RunSpec::gauntlet_config: the gauntlet file's text ("" = none)
+  std::string data_hash;                  // RunSpec::data_hash: sha256 over each task's label and data file hash
 
   bool has_code_tasks() const;
   int64_t loglikelihood_requests() const;  // over all selected examples

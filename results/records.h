@@ -11,7 +11,8 @@
 
 namespace mpt::results {
 
-enum class RunStatus { Running, Completed, Failed };
+// Interrupted: stopped by SIGINT/SIGTERM after committing its rows; resumable like Failed.
+enum class RunStatus { Running, Completed, Failed, Interrupted };
 const char* to_string(RunStatus s);
 RunStatus run_status_from_string(const std::string& s);  // throws mpt::Error (Runtime) on an unknown word
 
@@ -24,6 +25,7 @@ struct RunSpec {
   std::string tokenizer_hash;           // hash_tokenizer(...)
   std::string task_config;              // the task configuration text (YAML) as evaluated
   std::string gauntlet_config;          // the gauntlet configuration text, "" when none
+  std::string data_hash;                // combined content hash of the data files evaluated (suite_data_hash)
   std::string device;                   // full description, e.g. "cuda:0 (NVIDIA H100 80GB HBM3)", "cpu"
   std::string device_class;             // "cpu" or "cuda": part of the identity (numerics differ)
   std::string dtype;                    // "float32", "bfloat16", "float16"
@@ -32,7 +34,7 @@ struct RunSpec {
 };
 
 // The identity that resume matches on: model hash, tokenizer hash, task and gauntlet config
-// hashes, dtype and device class (NOT batch size, world size, label or device index). Hex sha256.
+// hashes, data files hash, dtype and device class (NOT batch size, world size, label or device index). Hex sha256.
 std::string run_identity_hash(const RunSpec& spec);
 
 // A stored run.

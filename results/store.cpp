@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include <unistd.h>
+
 #include "common/build_info.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -26,6 +28,7 @@ std::string identity_differences(const RunInfo& run, const RunSpec& spec) {
   cmp("tokenizer hash", run.spec.tokenizer_hash, spec.tokenizer_hash);
   cmp("task config hash", run.task_config_hash, sha256_hex(spec.task_config));
   cmp("gauntlet config hash", run.gauntlet_config_hash, sha256_hex(spec.gauntlet_config));
+  cmp("data files hash", run.spec.data_hash, spec.data_hash);
   cmp("dtype", run.spec.dtype, spec.dtype);
   cmp("device class", run.spec.device_class, spec.device_class);
   return out;
@@ -65,6 +68,20 @@ std::string default_db_path() {
 }
 
 Store Store::open(const std::string& path, SqliteDb::OpenMode mode) {
+  if (mode == SqliteDb::OpenMode::ReadOnly) {
+    {
+      // An older schema is upgraded first when the file allows it, so that reports read old stores.
+      Store ro(SqliteDb::open(path, mode));
+      const int version = schema_version(ro.db_);
+      if (version <= 0 || version >= kSchemaVersion || ::access(path.c_str(), W_OK) != 0) {
+        check_readable(ro.db_);  // an empty, foreign or newer file is refused; nothing is written
+        return ro;
+      }
+    }
+    Store rw(SqliteDb::open(path, SqliteDb::OpenMode::MustExist));
+    migrate(rw.db_);
+    return rw;
+  }
   Store store(SqliteDb::open(path, mode));
   migrate(store.db_);
   return store;
@@ -78,14 +95,15 @@ int64_t Store::insert_run(const RunSpec& spec) {
   Statement st = db_.prepare(std::string(R"sql(
     INSERT INTO runs (identity_hash, label, model_path, model_hash, tokenizer_hash, task_config,
       task_config_hash, gauntlet_config, gauntlet_config_hash, harness_version, git_revision, device,
-      device_class, dtype, world_size, training_step, started_at, status, owner_host, owner_pid, owner_start)
-    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,)sql") + kNow + ", 'running', ?, ?, ?)");
+      device_class, dtype, world_size, training_step, started_at, status, owner_host, owner_pid, owner_start,
+      data_hash)
+    VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,)sql") + kNow + ", 'running', ?, ?, ?, ?)");
   st.bind(1, run_identity_hash(spec)).bind(2, spec.label).bind(3, spec.model_path).bind(4, spec.model_hash);
   st.bind(5, spec.tokenizer_hash).bind(6, spec.task_config).bind(7, sha256_hex(spec.task_config));
   st.bind(8, spec.gauntlet_config).bind(9, sha256_hex(spec.gauntlet_config)).bind(10, b.version);
   st.bind(11, b.git_revision).bind(12, spec.device).bind(13, spec.device_class).bind(14, spec.dtype);
   st.bind(15, spec.world_size).bind(16, spec.training_step);
-  st.bind(17, me.host).bind(18, me.pid).bind(19, me.start_ticks);
+  st.bind(17, me.host).bind(18, me.pid).bind(19, me.start_ticks).bind(20, spec.data_hash);
   st.run();
   return db_.last_insert_rowid();
 }
@@ -128,11 +146,12 @@ RunStart Store::resume_run(int64_t run_id, const RunSpec& spec) {
     RunInfo run = get_run(*this, run_id);
     std::string where = db_.path() + ", run " + std::to_string(run_id);
     if (run.status == RunStatus::Completed)
-      throw input_error("cannot resume a completed run", where, "a running or failed run", "status completed");
+      throw input_error("cannot resume a completed run", where, "a running, failed or interrupted run (or run --fresh)",
+                        "status completed");
     if (std::string diff = identity_differences(run, spec); !diff.empty())
       throw input_error("resume does not match the stored run", where,
-                        "the same checkpoint, tokenizer, task and gauntlet configs, dtype and device class",
-                        "different " + diff);
+                        "the same checkpoint, tokenizer, task and gauntlet configs, data files, dtype and device class",
+                        "different " + diff + " (run without --resume, or with --fresh, for a new run)");
     ProcessOwner owner = stored_owner(db_, run_id);
     if (owner.alive_here())
       throw runtime_error("run is being written by another process", where, "no live writer",
@@ -148,6 +167,14 @@ void Store::finish_run(int64_t run_id) {
                                kNow + ", owner_host = NULL, owner_pid = NULL, owner_start = NULL WHERE id = ?");
     st.bind(1, run_id).run();
     if (db_.changes() != 1) throw input_error("no such run", db_.path(), "an existing run id", std::to_string(run_id));
+  });
+}
+
+void Store::interrupt_run(int64_t run_id, const std::string& message) {
+  db_.write_transaction([&] {
+    Statement st = db_.prepare(std::string("UPDATE runs SET status = 'interrupted', failure = ?, ended_at = ") + kNow +
+                               ", owner_host = NULL, owner_pid = NULL, owner_start = NULL WHERE id = ?");
+    st.bind(1, message).bind(2, run_id).run();
   });
 }
 
@@ -173,7 +200,7 @@ int64_t Store::register_task(int64_t run_id, const TaskSpec& spec) {
       auto same = [&](const char* what, const std::string& stored, const std::string& given) {
         if (stored != given)
           throw input_error(std::string("task ") + what + " changed since the run started", where,
-                            "'" + stored + "' as stored (start a fresh run for new data)", "'" + given + "'");
+                            "'" + stored + "' as stored (mpt-eval run --fresh starts a new run)", "'" + given + "'");
       };
       same("type", find.get_text(1), spec.type);
       same("primary metric", find.get_text(2), spec.primary_metric);

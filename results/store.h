@@ -82,6 +82,8 @@ class Store {
   // Marks the run completed (end time now) / failed with a message (resumable later).
   void finish_run(int64_t run_id);
   void fail_run(int64_t run_id, const std::string& message);
+  // Marks the run interrupted (SIGINT/SIGTERM; its committed rows stay; resumable like a failed run).
+  void interrupt_run(int64_t run_id, const std::string& message);
 
   // ---- Tasks and rows -------------------------------------------------------------------------
   // Returns the task's id, creating it on first call. On resume the stored task must match:

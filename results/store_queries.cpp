@@ -8,7 +8,7 @@ namespace {
 constexpr const char* kRunColumns =
     "id, identity_hash, label, model_path, model_hash, tokenizer_hash, task_config, task_config_hash, "
     "gauntlet_config, gauntlet_config_hash, harness_version, git_revision, device, device_class, dtype, "
-    "world_size, training_step, started_at, ended_at, status, failure";
+    "world_size, training_step, started_at, ended_at, status, failure, data_hash";
 
 RunInfo read_run(const Statement& st) {
   RunInfo r;
@@ -33,6 +33,7 @@ RunInfo read_run(const Statement& st) {
   if (!st.is_null(18)) r.ended_at = st.get_text(18);
   r.status = run_status_from_string(st.get_text(19));
   r.failure = st.get_text(20);
+  r.spec.data_hash = st.get_text(21);
   return r;
 }
 

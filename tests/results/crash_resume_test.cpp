@@ -85,17 +85,21 @@ TEST(CrashResume, KillNineAtRandomMomentsThenResumeGivesIdenticalMetrics) {
     }
 
     Store store = Store::open(db);
+    // On a loaded machine the kill may come after the writer finished: the second writer then
+    // starts (and completes) a second run instead of resuming. Either way nothing is duplicated.
+    const bool finished_first = killed.exit_code == 0;
+    const int runs = finished_first ? 2 : 1;
     std::printf("trial %d: killed after %d of ~%d ms (%s), %lld of %d examples stored\n", trial, ms, run_ms,
-                killed.exit_code == 128 + 9 ? "mid-run" : "had already finished",
-                static_cast<long long>(stored_at_kill), kTasks * kExamples);
-    EXPECT_EQ(count(store, "SELECT count(*) FROM runs"), 1);  // resumed, not started over
-    EXPECT_EQ(count(store, "SELECT count(*) FROM runs WHERE status = 'completed'"), 1);
-    EXPECT_EQ(count(store, "SELECT count(*) FROM tasks"), kTasks);
-    EXPECT_EQ(count(store, "SELECT count(*) FROM examples"), kTasks * kExamples);
+                finished_first ? "had already finished" : "mid-run", static_cast<long long>(stored_at_kill),
+                kTasks * kExamples);
+    EXPECT_EQ(count(store, "SELECT count(*) FROM runs"), runs);  // resumed, not started over
+    EXPECT_EQ(count(store, "SELECT count(*) FROM runs WHERE status = 'completed'"), runs);
+    EXPECT_EQ(count(store, "SELECT count(*) FROM tasks"), runs * kTasks);
+    EXPECT_EQ(count(store, "SELECT count(*) FROM examples"), runs * kTasks * kExamples);
     EXPECT_EQ(count(store, "SELECT count(*) FROM (SELECT DISTINCT task_id, example_index FROM examples)"),
-              kTasks * kExamples);
-    EXPECT_EQ(count(store, "SELECT count(*) FROM metrics"), kTasks);
-    EXPECT_EQ(count(store, "SELECT count(*) FROM gauntlet_scores"), 2);
+              runs * kTasks * kExamples);
+    EXPECT_EQ(count(store, "SELECT count(*) FROM metrics"), runs * kTasks);
+    EXPECT_EQ(count(store, "SELECT count(*) FROM gauntlet_scores"), runs * 2);
     Statement check = store.db().prepare("PRAGMA integrity_check");
     ASSERT_TRUE(check.step());
     EXPECT_EQ(check.get_text(0), "ok");

@@ -18,6 +18,9 @@ class IclTracker {
 
   // Request indices (into eval.loglikelihood_requests / generate_requests) of the pending examples.
   const std::vector<size_t>& pending_loglikelihood() const { return pending_ll_; }
+  // The example a loglikelihood request belongs to (for error messages).
+  size_t example_of_loglikelihood(size_t index) const { return example_of_ll_.at(index); }
+  size_t example_of_generate(size_t index) const { return example_of_gen_.at(index); }
   const std::vector<size_t>& pending_generate() const { return pending_gen_; }
   int64_t pending_examples() const { return pending_examples_; }
 

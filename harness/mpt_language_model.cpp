@@ -164,4 +164,6 @@ std::vector<GenerateResponse> MptLanguageModel::generate(const std::vector<Gener
   return out;
 }
 
+std::string MptLanguageModel::nonfinite_origin(const Tokens& tokens) { return model_.first_nonfinite_stage(tokens); }
+
 }  // namespace mpt

@@ -52,6 +52,7 @@ class MptLanguageModel : public LanguageModel {
                                          const GenerateCallback& on_response = {}) override;
   int32_t max_sequence_length() const override;
   std::string identity() const override { return identity_; }
+  std::string nonfinite_origin(const Tokens& tokens) override;  // MptModel::first_nonfinite_stage
 
   bool exact() const { return exact_; }
 

@@ -1,8 +1,11 @@
 #include "harness/run_pass.h"
 
+#include <cmath>
 #include <memory>
 #include <optional>
 
+#include "common/error.h"
+#include "common/interrupt.h"
 #include "common/log.h"
 #include "common/progress.h"
 #include "harness/code_executor.h"
@@ -56,17 +59,20 @@ class RunPass {
       std::optional<Progress> scoring, generating;
       if (!ll_requests_.empty()) scoring.emplace("scoring", static_cast<int64_t>(ll_requests_.size()), "req");
       model.loglikelihood(ll_requests_, [&](size_t i, const LoglikelihoodResponse& r) {
+        require_finite(model, ll_refs_[i], ll_requests_[i], r);  // before it can reach the cache
         recorder_.cache_response(ll_keys_[i], "loglikelihood", to_json(r));
         answer(ll_refs_[i], r);
         scoring->advance();
+        throw_if_interrupted("while scoring; every finished example is stored");
       });
       if (scoring) scoring->finish();
       if (!gen_requests_.empty()) generating.emplace("generating", static_cast<int64_t>(gen_requests_.size()), "seq");
-      model.generate(gen_requests_, [&](size_t i, const GenerateResponse& r) {
+      generate(model, [&](size_t i, const GenerateResponse& r) {
         recorder_.cache_response(gen_keys_[i], "generate", to_json(r));
         answer(gen_refs_[i], r);
         generating->advance();
         drain_programs();
+        throw_if_interrupted("while generating; every finished example is stored");
       });
       if (generating) generating->finish();
       if (executor_)
@@ -103,7 +109,8 @@ class RunPass {
     std::string key;
     if (cache_.enabled()) {
       key = cache_.key(cache_request(req));
-      if (auto hit = cache_.get(key)) {
+      // Entries cached before non-finite outputs were refused hold null for NaN: recompute those.
+      if (auto hit = cache_.get(key); hit && hit->contains("logprob") && (*hit)["logprob"].is_number()) {
         ++result_.counters.loglikelihood_cached;
         answer(ref, loglikelihood_response_from_json(*hit));
         return;
@@ -128,6 +135,50 @@ class RunPass {
     gen_requests_.push_back(req);
     gen_refs_.push_back(ref);
     gen_keys_.push_back(std::move(key));
+  }
+
+  // model.generate, with a non-finite output named by task and example.
+  void generate(LanguageModel& model, const LanguageModel::GenerateCallback& on_response) {
+    try {
+      model.generate(gen_requests_, on_response);
+    } catch (const NonFiniteOutput& e) {
+      if (e.request() >= gen_refs_.size()) throw;
+      const Ref ref = gen_refs_[e.request()];
+      const SuiteTask& t = *tasks_[ref.task].task;
+      std::string example;
+      if (const CodeTask* c = t.code())
+        example = "problem " + std::to_string(ref.request / static_cast<size_t>(c->samples)) + ", sample " +
+                  std::to_string(ref.request % static_cast<size_t>(c->samples));
+      else
+        example = "example " + std::to_string(icl_[ref.task]->example_of_generate(ref.request));
+      throw runtime_error("the model produced non-finite logits while generating", t.label() + ", " + example,
+                          "finite logits", origin_note(model, gen_requests_[e.request()].prompt));
+    }
+  }
+
+  static std::string origin_note(LanguageModel& model, const Tokens& tokens) {
+    std::string origin;
+    try {
+      origin = model.nonfinite_origin(tokens);
+    } catch (const std::exception& e) {
+      origin = std::string("(locating it failed: ") + e.what() + ")";
+    }
+    return std::string("NaN or Inf") + (origin.empty() ? "" : "; first non-finite output: " + origin) +
+           " (check the checkpoint's weights and --dtype)";
+  }
+
+  // A NaN or infinite log-likelihood (NaN weights, an overflow in fp16) must never be scored: it
+  // would be stored as null and pick choice 0. The check is one comparison per response.
+  void require_finite(LanguageModel& model, Ref ref, const LoglikelihoodRequest& req, const LoglikelihoodResponse& r) {
+    bool finite = std::isfinite(r.logprob);
+    for (float t : r.token_logprobs) finite = finite && std::isfinite(t);
+    if (finite) return;
+    Tokens all = req.context;
+    all.insert(all.end(), req.continuation.begin(), req.continuation.end());
+    const SuiteTask& t = *tasks_[ref.task].task;
+    throw runtime_error("the model produced a non-finite log-likelihood",
+                        t.label() + ", example " + std::to_string(icl_[ref.task]->example_of_loglikelihood(ref.request)),
+                        "finite log-probabilities", "log-likelihood " + std::to_string(r.logprob) + ", " + origin_note(model, all));
   }
 
   void answer(Ref ref, const LoglikelihoodResponse& r) {

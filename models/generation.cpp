@@ -9,11 +9,13 @@
 #include "models/generation.h"
 
 #include <ATen/core/Tensor.h>
+#include <ATen/ops/stack.h>
 #include <ATen/ops/tensor.h>
 #include <ATen/ops/zeros.h>
 #include <c10/core/InferenceMode.h>
 
 #include <algorithm>
+#include <cmath>
 #include <deque>
 
 #include "common/error.h"
@@ -141,15 +143,32 @@ class ContinuousBatch {
     });
     if (all_greedy && !on_cpu_) {
       // at::argmax returns the first maximal index: ties go to the lowest id, as argmax_lowest.
-      at::Tensor best = logits.argmax(-1).to(at::kCPU);                      // one small copy per step
-      for (int64_t i = 0; i < n; ++i) next[static_cast<size_t>(i)] = static_cast<int32_t>(best.data_ptr<int64_t>()[i]);
+      // Row i of the copy: [argmax, 1 if every logit is finite]; one small copy per step.
+      at::Tensor best = at::stack({logits.argmax(-1), logits.isfinite().all(-1).to(at::kLong)}, 1).to(at::kCPU);
+      const int64_t* b = best.data_ptr<int64_t>();
+      for (int64_t i = 0; i < n; ++i) {
+        if (b[2 * i + 1] == 0) nonfinite(jobs[static_cast<size_t>(i)]);
+        next[static_cast<size_t>(i)] = static_cast<int32_t>(b[2 * i]);
+      }
       return next;
     }
     at::Tensor host = logits.to(at::kCPU).contiguous();
     const float* p = host.data_ptr<float>();
-    for (int64_t i = 0; i < n; ++i)
+    for (int64_t i = 0; i < n; ++i) {
+      // NaN logits would make every pick token 0 (or any token): refuse them. O(V) per row, next to
+      // the forward pass's O(parameters).
+      if (!std::all_of(p + i * V, p + (i + 1) * V, [](float v) { return std::isfinite(v); })) nonfinite(jobs[static_cast<size_t>(i)]);
       next[static_cast<size_t>(i)] = samplers_[static_cast<size_t>(jobs[static_cast<size_t>(i)])]->next(p + i * V, V);
+    }
     return next;
+  }
+
+  [[noreturn]] void nonfinite(int64_t job) const {
+    const size_t j = static_cast<size_t>(job);
+    throw NonFiniteOutput(format_error("the model produced non-finite logits while generating",
+                                       "generate request " + std::to_string(j), "finite logits",
+                                       "NaN or Inf in the next-token logits"),
+                          j);
   }
 
   // Appends the picked tokens to the jobs in `slots` and retires those that are done.

@@ -40,6 +40,7 @@
 #include <functional>
 #include <limits>
 #include <optional>
+#include <string>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -179,6 +180,8 @@ struct ForwardEnv {
   at::Device device;
   at::ScalarType compute_dtype;  // of activations (MptModel::State)
   bool fused;                    // MptModel::uses_fused_attention()
+  // Diagnostics only (null otherwise): receives the first stage whose output holds a NaN or Inf.
+  std::string* first_nonfinite;
 };
 
 // Sequences longer than max_seq_len: fine with ALiBi (warned once), an error with learned positions.
@@ -227,17 +230,25 @@ at::Tensor run_blocks(const ForwardEnv& env, const at::Tensor& ids, const at::Te
   // 4. Embeddings.
   at::Tensor x = at::embedding(w.wte, ids).to(env.compute_dtype);         // [B, T, C]
   if (c.learned_pos_emb) x = x.add(at::embedding(w.wpe, pos).to(x.scalar_type()));
+  auto watch = [&env](const at::Tensor& t, const std::string& stage) {
+    if (env.first_nonfinite && env.first_nonfinite->empty() && !t.isfinite().all().item<bool>()) *env.first_nonfinite = stage;
+  };
+  watch(x, "the embeddings");
   // embedding_fraction only scales gradients (x·f + x.detach()·(1 − f)); the value is x.
 
   // 5. The blocks: pre-norm residual attention, then pre-norm residual MLP.
   for (int64_t l = 0; l < c.n_layers; ++l) {
     const BlockWeights& bw = w.blocks[l];
     x = x.add(attention(norm(x, bw.norm_1, c), bw, c, ctx, l, kv));
+    watch(x, "block " + std::to_string(l) + " (attention)");
     x = x.add(mlp(norm(x, bw.norm_2, c), bw));
+    watch(x, "block " + std::to_string(l) + " (MLP)");
   }
 
   // 6. Final norm; unembed_impl turns (selected) rows into logits.
-  return norm(x, w.norm_f, c);                                              // [B, T, C]
+  x = norm(x, w.norm_f, c);                                                 // [B, T, C]
+  watch(x, "the final norm");
+  return x;
 }
 
 // Where right- or left-padded rows sit after `past` columns: the positions of the new tokens [B, T]
@@ -271,9 +282,10 @@ bool MptModel::uses_fused_attention() const {
 
 // Rows with padding anywhere, continuing a cache (extended) or a prefix (read only), or alone.
 at::Tensor MptModel::forward_impl(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache,
-                                  const KVCache* prefix) const {
+                                  const KVCache* prefix, std::string* first_nonfinite) const {
   ForwardMode mode(training_);
-  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
+  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention(),
+                       first_nonfinite};
   const int64_t B = ids.size(0), T = ids.size(1);
 
   // 1. The keys already computed: validity [B, P], positions [B, P], real tokens so far [B].
@@ -308,7 +320,7 @@ at::Tensor MptModel::forward_impl(const at::Tensor& ids, const at::Tensor& valid
 at::Tensor MptModel::forward_prefill_impl(const at::Tensor& ids, const at::Tensor& valid, SlotCache& slots,
                                           const std::vector<int64_t>& into, const std::vector<int64_t>& lengths) const {
   ForwardMode mode(training_);
-  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
+  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention(), nullptr};
   const int64_t B = ids.size(0);
   RowsGeometry g = rows_geometry(env, valid, at::empty({B, 0}, valid.options()), at::empty({B, 0}, valid.options().dtype(at::kLong)),
                                  at::zeros({B}, valid.options().dtype(at::kLong)), dir_, state_->warned_long_sequence);
@@ -326,7 +338,7 @@ at::Tensor MptModel::forward_prefill_impl(const at::Tensor& ids, const at::Tenso
 at::Tensor MptModel::forward_branched_impl(const at::Tensor& ids, const at::Tensor& valid, const at::Tensor& pos,
                                            const at::Tensor& branch) const {
   ForwardMode mode(training_);
-  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
+  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention(), nullptr};
   const int64_t B = ids.size(0), T = ids.size(1);
   const auto long_opts = at::TensorOptions().dtype(at::kLong).device(state_->device);
   if (T > config_.max_seq_len)
@@ -345,7 +357,7 @@ at::Tensor MptModel::forward_branched_impl(const at::Tensor& ids, const at::Tens
 // One decoding step of every slot (generation.cpp): ids [slots, 1].
 at::Tensor MptModel::forward_slots_impl(const at::Tensor& ids, SlotCache& slots) const {
   ForwardMode mode(training_);
-  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention()};
+  const ForwardEnv env{config_, state_->weights, state_->device, state_->compute_dtype, uses_fused_attention(), nullptr};
   const auto& lengths = slots.lengths();
   check_length(*std::max_element(lengths.begin(), lengths.end()) + 1, config_, dir_, state_->warned_long_sequence);
   const at::Tensor& length = slots.begin_step();                            // [B]: the new token's position

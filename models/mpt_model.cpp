@@ -342,6 +342,16 @@ at::Tensor MptModel::hidden(const std::vector<TokenIds>& rows) const {
   return forward(ids, valid);
 }
 
+std::string MptModel::first_nonfinite_stage(const TokenIds& row) const {
+  auto [ids, valid] = torch_guarded("preparing a batch", [&] { return pad_rows({row}, config_.vocab_size, state_->device); });
+  return torch_guarded("locating a non-finite output", [&] {
+    std::string stage;
+    at::Tensor h = forward_impl(ids, valid, nullptr, nullptr, &stage);
+    if (stage.empty() && !unembed_impl(h).isfinite().all().item<bool>()) stage = "the unembedding";
+    return stage;
+  });
+}
+
 at::Tensor MptModel::hidden_extending(KVCache& cache, const std::vector<TokenIds>& rows) const {
   auto [ids, valid] = torch_guarded("preparing a batch", [&] { return pad_rows(rows, config_.vocab_size, state_->device); });
   return forward(ids, valid, &cache, nullptr);

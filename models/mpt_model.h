@@ -167,6 +167,12 @@ class MptModel {
 
   // Float32 logits of one sequence: [T][V].
   std::vector<std::vector<float>> logits(const TokenIds& ids) const;
+  // Diagnostics after a NaN/Inf output: runs `row` alone and names the first stage whose output is
+  // not finite ("the embeddings", "block 3 (attention)", "block 3 (MLP)", "the final norm",
+  // "the unembedding"), or "" when every stage is finite. Costs one forward pass with a
+  // device-synchronising check per stage; not for the hot path.
+  std::string first_nonfinite_stage(const TokenIds& row) const;
+
   // Float32 logits of several sequences computed as one right-padded batch: [B][len_b][V].
   std::vector<std::vector<std::vector<float>>> logits(const std::vector<TokenIds>& rows) const;
 
@@ -175,8 +181,8 @@ class MptModel {
   struct State;  // device, dtype, weights (ATen), defined in mpt_model.cpp
   static std::unique_ptr<State> new_state(const ModelOptions& options);  // device and dtypes checked
 
-  at::Tensor forward_impl(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache,
-                          const KVCache* prefix) const;  // mpt_forward.cpp
+  at::Tensor forward_impl(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache, const KVCache* prefix,
+                          std::string* first_nonfinite = nullptr) const;  // mpt_forward.cpp
   at::Tensor forward_branched_impl(const at::Tensor& ids, const at::Tensor& valid, const at::Tensor& positions,
                                    const at::Tensor& branch) const;               // mpt_forward.cpp
   at::Tensor forward_prefill_impl(const at::Tensor& ids, const at::Tensor& valid, SlotCache& slots,

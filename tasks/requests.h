@@ -80,6 +80,9 @@ class LanguageModel {
   // Identifies the model for response caching: content hash of weights and config, dtype, device
   // class. Two models that could give different answers must have different identities.
   virtual std::string identity() const = 0;
+  // Diagnostics after a non-finite output: where the forward pass over `tokens` first produces a
+  // NaN or Inf (e.g. "block 3 (attention)"), or "" when the model cannot tell.
+  virtual std::string nonfinite_origin(const Tokens& tokens) { (void)tokens; return ""; }
 };
 
 }  // namespace mpt

@@ -7,7 +7,11 @@
 #include <cmath>
 #include <cstdio>
 
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
 #include "common/log.h"
+#include "common/utf8_check.h"
 
 namespace mpt {
 namespace {
@@ -20,6 +24,8 @@ bool stderr_is_terminal() {
   if (m >= 0) return m == 1;
   return isatty(STDERR_FILENO) != 0;
 }
+
+bool json_lines() { return g_forced_mode.load() == 2; }
 
 double seconds_since(std::chrono::steady_clock::time_point t) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
@@ -59,12 +65,30 @@ std::string format_duration(double seconds) {
 
 Progress::Progress(std::string label, int64_t total, std::string unit)
     : label_(std::move(label)), unit_(std::move(unit)), total_(total), terminal_(stderr_is_terminal()),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+      json_(json_lines()), start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
 
 Progress::~Progress() { finish(); }
 
 void Progress::set_plain_interval(double seconds) { g_plain_interval.store(seconds); }
 void Progress::force_mode(int mode) { g_forced_mode.store(mode); }
+
+void Progress::set_mode_by_name(const std::string& name, const std::string& option) {
+  if (name == "auto") force_mode(-1);
+  else if (name == "plain") force_mode(0);
+  else if (name == "bar") force_mode(1);
+  else if (name == "json") force_mode(2);
+  else throw input_error("unknown progress format", option, "auto, bar, plain or json", quote_excerpt(name));
+}
+
+std::string Progress::status_json(double elapsed, bool finished) const {
+  const double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;
+  nlohmann::json j = {{"progress", label_}, {"done", done_}, {"total", nullptr}, {"unit", unit_},
+                      {"rate", std::round(rate * 100) / 100}, {"eta_s", nullptr},
+                      {"elapsed_s", std::round(elapsed * 10) / 10}, {"finished", finished}};
+  if (total_ > 0) j["total"] = total_;
+  if (total_ > 0 && rate > 0 && done_ <= total_) j["eta_s"] = std::round(static_cast<double>(total_ - done_) / rate * 10) / 10;
+  return dump_json(j);
+}
 
 void Progress::clear_terminal_line() {
   if (g_bar_on_screen.exchange(false)) std::fputs("\r\033[2K", stderr);
@@ -114,9 +138,14 @@ void Progress::maybe_draw(bool force) {
   if (!log::enabled(log::Level::Info)) return;
   auto now = std::chrono::steady_clock::now();
   double since = std::chrono::duration<double>(now - last_draw_).count();
-  double interval = terminal_ ? 0.1 : g_plain_interval.load();
+  double interval = json_ ? std::min(1.0, g_plain_interval.load()) : terminal_ ? 0.1 : g_plain_interval.load();
   if (!force && since < interval) return;
   last_draw_ = now;
+  if (json_) {
+    std::fprintf(stderr, "%s\n", status_json(seconds_since(start_), false).c_str());
+    std::fflush(stderr);
+    return;
+  }
   std::string line = status_line(seconds_since(start_));
   if (terminal_) {
     std::fprintf(stderr, "\r\033[2K%s", line.c_str());
@@ -133,6 +162,11 @@ void Progress::finish() {
   finished_ = true;
   if (!log::enabled(log::Level::Info)) return;
   double elapsed = seconds_since(start_);
+  if (json_) {
+    std::fprintf(stderr, "%s\n", status_json(elapsed, true).c_str());
+    std::fflush(stderr);
+    return;
+  }
   if (terminal_) clear_terminal_line();
   double rate = elapsed > 0 ? static_cast<double>(done_) / elapsed : 0.0;
   std::fprintf(stderr, "[mpt-eval] %s done: %s %s in %.1f s (%s %s/s)\n", label_.c_str(),

@@ -7,6 +7,7 @@
 
 #include <fmt/ranges.h>
 
+#include "common/error.h"
 #include "common/log.h"
 #include "common/paths.h"
 #include "harness/distributed/distributed_language_model.h"
@@ -28,6 +29,16 @@ std::string resolve_tokenizer_path(const std::string& model_dir, const std::stri
   if (std::filesystem::exists(own)) return own.string();
   MPT_LOG(Info, "{} has no tokenizer.json: using the bundled GPT-NeoX-20B tokenizer", model_dir);
   return Tokenizer::bundled_file();
+}
+
+void check_vocabulary(const Tokenizer& tokenizer, const std::string& tokenizer_path, const MptConfig& config,
+                      const std::string& config_path) {
+  if (tokenizer.vocab_size() <= config.vocab_size) return;
+  throw input_error("the tokenizer's ids do not fit the model's vocabulary", config_path + ", key 'vocab_size'",
+                    "vocab_size >= " + std::to_string(tokenizer.vocab_size()) + " (ids of " + tokenizer_path +
+                        " run up to " + std::to_string(tokenizer.vocab_size() - 1) +
+                        "; pass the checkpoint's own --tokenizer, or a checkpoint made for this tokenizer)",
+                    "vocab_size " + std::to_string(config.vocab_size));
 }
 
 std::string dtype_store_name(DType dtype) {
@@ -60,21 +71,29 @@ RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
   const bool writes = !world || world->is_main();
   const std::string tokenizer_path = resolve_tokenizer_path(o.model_dir, o.tokenizer_path);
   NeoxTokenizerAdapter tokenizer(Tokenizer::from_file(tokenizer_path));
+  const std::string config_path = (std::filesystem::path(o.model_dir) / "config.json").string();
+  const MptConfig config = MptConfig::from_file(config_path);
+  check_vocabulary(tokenizer.tokenizer(), tokenizer_path, config, config_path);
   EvalConfig eval = o.eval;
-  eval.max_seq_len = MptConfig::from_file((std::filesystem::path(o.model_dir) / "config.json").string()).max_seq_len;
+  eval.max_seq_len = config.max_seq_len;
   auto suite = std::make_shared<const EvalSuite>(prepare_suite(eval, tokenizer));
+
+  // Every input is checked before the store is created or touched: the checkpoint (config, every
+  // file's header and tensor layout) and the device by loading the model.
+  std::unique_ptr<MptModel> model = MptModel::load(o.model_dir, o.model);
 
   // Only the writing rank touches the store (the others may not even see its file system).
   std::optional<results::Store> store;
   results::RunSpec spec;
   std::string identity = "rank " + std::to_string(world ? world->rank() : 0);  // unused without a store
   if (writes) {
-    store.emplace(results::Store::open(o.db_path));
+    // --resume names a run of an existing store: never create an empty one for it.
+    store.emplace(results::Store::open(o.db_path, o.resume_run_id ? results::SqliteDb::OpenMode::MustExist
+                                                                   : results::SqliteDb::OpenMode::CreateIfMissing));
     spec = checkpoint_run_spec(*store, o, tokenizer_path);
     identity = results::ModelIdentity{spec.model_hash, spec.dtype, spec.device_class}.to_string();
   }
 
-  std::unique_ptr<MptModel> model = MptModel::load(o.model_dir, o.model);
   MptLanguageModel lm(*model, tokenizer, identity, o.lm);
   MPT_LOG(Info, "model {} on {} ({}, {} mode)", o.model_dir, o.model.device, dtype_store_name(o.model.dtype),
           lm.exact() ? "exact" : "batched");
@@ -106,7 +125,8 @@ RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
   }
 
   EvalRunner runner(suite, runner_options);
-  RunOutcome outcome = runner.run(*evaluated, RunTarget{store ? &*store : nullptr, spec, o.resume_run_id, o.use_cache});
+  RunOutcome outcome =
+      runner.run(*evaluated, RunTarget{store ? &*store : nullptr, spec, o.resume_run_id, o.use_cache, o.fresh});
   if (remote && writes)
     MPT_LOG(Info, "generated programs executed per rank: {}", fmt::join(remote->assigned(), ", "));
   // The whole command: tokenizer, task preparation, hashing and model loading included.

@@ -1,7 +1,8 @@
 // `mpt-eval run` as a library call: evaluate one checkpoint directory on a task file and keep the
-// results in a store. Order: the tokenizer and the task file first (input errors show before a
-// large checkpoint is read), then the store, the content hashes (memoised) and the model; then
-// the runner (eval_runner.h).
+// results in a store. Order: the tokenizer, the model's config (vocabulary against the tokenizer)
+// and the task file first (input errors show before a large checkpoint is read), then the model
+// (every checkpoint file and the device validated), and only then the store (never created or
+// touched for an input error), the content hashes (memoised); then the runner (eval_runner.h).
 #pragma once
 
 #include <cstdint>
@@ -13,6 +14,8 @@
 #include "harness/eval_suite.h"
 #include "harness/mpt_language_model.h"
 #include "models/model_options.h"
+#include "models/mpt_config.h"
+#include "models/tokenizer/tokenizer.h"
 #include "sandbox/sandbox_config.h"
 
 namespace mpt {
@@ -25,6 +28,7 @@ struct CheckpointRunOptions {
   EvalConfig eval;              // tasks, gauntlet, data root, selectors, limit (max_seq_len: the model's)
   std::string db_path;          // results database
   std::optional<int64_t> resume_run_id;
+  bool fresh = false;           // a new run even when an unfinished run of the same identity exists
   bool use_cache = true;
   std::string label;
   std::optional<int64_t> training_step;
@@ -34,6 +38,11 @@ struct CheckpointRunOptions {
 
 // The tokenizer.json a run uses (see tokenizer_path above).
 std::string resolve_tokenizer_path(const std::string& model_dir, const std::string& tokenizer_path);
+
+// Input error naming the config's vocab_size and the tokenizer file when the tokenizer can produce
+// ids the model's embedding does not have (e.g. the 320-token test shape with the GPT-NeoX tokenizer).
+void check_vocabulary(const Tokenizer& tokenizer, const std::string& tokenizer_path, const MptConfig& config,
+                      const std::string& config_path);
 
 // "float32", "bfloat16", "float16": the store's dtype names.
 std::string dtype_store_name(DType dtype);

@@ -6,10 +6,14 @@
 #include <memory>
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "common/jsonl.h"
 #include "common/paths.h"
+#include "common/progress.h"
+#include "common/utf8_check.h"
 #include "harness/checkpoint_run.h"
 #include "harness/cli/model_flags.h"
+#include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
 #include "harness/distributed/world.h"
 #include "harness/run_summary.h"
@@ -26,20 +30,39 @@ struct RunCli {
   int64_t step = -1;
   std::string out;
   bool no_cache = false;
+  bool fresh = false;
+  std::string progress = "auto";
   // Distributed runs (docs/distributed.md): the job comes from torchrun's / srun's variables.
   std::string dist_backend = "auto";
   double rank_timeout_s = 30;
   double dist_timeout_s = 3600;
 };
 
+// Everything the options alone can tell, before a file is read or the store is touched.
+void validate(const RunCli& cli) {
+  const CheckpointRunOptions& o = cli.options;
+  // The label, the paths and the task labels go into the store and its JSON outputs (UTF-8).
+  require_utf8(o.label, "--label");
+  require_utf8(cli.model.model, "--model");
+  require_utf8(o.db_path, "--db");
+  for (const std::string& s : o.eval.selectors) require_utf8(s, "--task");
+  if (!cli.out.empty()) {
+    require_utf8(cli.out, "--out");
+    check_output_file(cli.out, "--out");
+  }
+}
+
 int run(RunCli& cli) {
   CheckpointRunOptions& o = cli.options;
+  validate(cli);
+  Progress::set_mode_by_name(cli.progress, "--progress");
   o.model_dir = cli.model.model;
   o.model = cli.model.options();
   o.lm.mode = parse_scoring_mode(cli.mode);
   if (o.eval.data_root.empty()) o.eval.data_root = bundled_path("icl");
   if (o.db_path.empty()) o.db_path = results::default_db_path();
   if (cli.resume >= 0) o.resume_run_id = cli.resume;
+  o.fresh = cli.fresh;
   if (cli.step >= 0) o.training_step = cli.step;
   o.use_cache = !cli.no_cache;
 
@@ -49,13 +72,16 @@ int run(RunCli& cli) {
   w.rank_timeout = std::chrono::milliseconds(static_cast<int64_t>(cli.rank_timeout_s * 1000));
   w.collective_timeout = std::chrono::milliseconds(static_cast<int64_t>(cli.dist_timeout_s * 1000));
   auto world = dist::World::join(w);
+  // SIGINT/SIGTERM: commit, mark the run interrupted, exit 130/143 (a second signal: at once). A
+  // distributed job is stopped by its launcher, which signals every rank.
+  if (world->size() == 1) install_interrupt_handlers();
   if (world->size() > 1) o.model.device = world->device();  // each rank on its own GPU
   o.distributed.round_generation_tokens = std::max<int64_t>(1, o.distributed.round_tokens / 4);
   RunOutcome outcome = world->guarded([&] { return run_checkpoint(o, world.get()); });
   world->finish();
   if (!outcome.wrote) return kExitOk;  // the other ranks of a distributed run: rank 0 reports
   std::fputs(format_run_table(outcome).c_str(), stdout);
-  if (!cli.out.empty()) write_file_atomic(cli.out, run_outcome_json(outcome).dump(2) + "\n");
+  if (!cli.out.empty()) write_file_atomic(cli.out, dump_json(run_outcome_json(outcome), 2) + "\n");
   return kExitOk;
 }
 
@@ -82,9 +108,10 @@ Action attach_run(CLI::App& app) {
   app.add_option("--task", o.eval.selectors,
                  "evaluate only these (repeatable): a label (piqa), a label and shots (arc_challenge/25-shot) or a category "
                  "(jeopardy/3-shot/science)");
-  app.add_option("--limit", o.eval.limit, "only the first N examples (code: problems) of each evaluation; -1 = all");
+  app.add_option("--limit", o.eval.limit, "only the first N examples (code: problems) of each evaluation; -1 = all")
+      ->check(at_least(-1));
   app.add_option("--batch-tokens", o.lm.batch_tokens, "token budget of one scoring batch (results do not depend on it)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   app.add_option("--mode", cli->mode,
                  "exact: every request computed alone, bit-identical whatever the batching (default on CPU); batched: "
                  "padded batches, fast on GPUs (default on CUDA); auto");
@@ -93,32 +120,41 @@ Action attach_run(CLI::App& app) {
       ->check(CLI::ExistingFile);
   app.add_option("--db", o.db_path, "results database (default: $MPTEVAL_DB, else ./mpt-eval.db)");
   app.add_option("--resume", cli->resume, "take over this unfinished run (its configuration must match); -1: the newest unfinished run of the same configuration, if any")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
+  app.add_flag("--fresh", cli->fresh,
+               "start a new run even when an unfinished run of the same configuration exists (which is otherwise "
+               "resumed)")
+      ->excludes("--resume");
   app.add_flag("--no-cache", cli->no_cache, "neither read nor write the response cache");
+  app.add_option("--progress", cli->progress,
+                 "progress on stderr: auto (a bar on a terminal, else a plain line every 10 s), bar, plain, or json "
+                 "(one JSON object per line, at most every second: progress, done, total, unit, rate, eta_s, "
+                 "elapsed_s, finished)")
+      ->capture_default_str();
   app.add_option("--label", o.label, "label of the run in reports (free text; not part of its identity)");
-  app.add_option("--step", cli->step, "training step of the checkpoint, for trend reports (-1: none)")->check(CLI::NonNegativeNumber);
+  app.add_option("--step", cli->step, "training step of the checkpoint, for trend reports (-1: none)")->check(at_least(0));
   app.add_option("--commit-rows", o.runner.record_batch,
                  "result rows per committed transaction (they are also committed at least every 5 s)")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   app.add_option("--out", cli->out, "also write the results as JSON to this file (atomically)");
   app.add_flag("--unsafe-no-sandbox", o.runner.sandbox.unsafe_no_sandbox,
                "run generated code WITHOUT isolation when the machine offers none (trusted models only)");
   app.add_option("--workers", o.runner.sandbox.workers, "code tasks: programs run concurrently; 0 = one per core")
-      ->check(CLI::NonNegativeNumber);
+      ->check(at_least(0));
   app.add_option("--code-timeout", o.runner.sandbox.limits.timeout_seconds, "code tasks: wall-clock seconds per program")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   app.add_option("--dist-backend", cli->dist_backend,
                  "distributed runs (torchrun, srun, mpt-eval launch): auto (NCCL on CUDA, else Gloo), gloo or nccl");
   app.add_option("--rank-timeout", cli->rank_timeout_s,
                  "distributed runs: seconds without a heartbeat after which a rank counts as dead")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   app.add_option("--dist-round-tokens", o.distributed.round_tokens,
                  "distributed runs: log-likelihood tokens each rank computes between exchanges (generation: a quarter); "
                  "smaller rounds store results sooner")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   app.add_option("--dist-timeout", cli->dist_timeout_s,
                  "distributed runs: seconds an exchange waits for a live but slow rank")
-      ->check(CLI::PositiveNumber);
+      ->check(positive());
   return [cli] { return run(*cli); };
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/error.h"
 #include "common/log.h"
 
 namespace mpt {
@@ -33,6 +34,25 @@ TEST(Progress, TerminalLineHasBar) {
   p.advance(5);
   EXPECT_NE(p.status_line(1.0).find("[##########..........]"), std::string::npos);
   p.finish();
+  log::set_level(log::Level::Info);
+  Progress::force_mode(-1);
+}
+
+TEST(Progress, JsonLinesForWrappersAndDashboards) {
+  Progress::force_mode(2);
+  log::set_level(log::Level::Warn);
+  Progress p("scoring", 200, "req");
+  p.advance(50);
+  // 50 done in 10 s: 5 req/s, 150 left: 30 s.
+  EXPECT_EQ(p.status_json(10.0, false),
+            R"({"done":50,"elapsed_s":10.0,"eta_s":30.0,"finished":false,"progress":"scoring","rate":5.0,"total":200,"unit":"req"})");
+  Progress unknown("generating", 0, "seq");
+  unknown.advance(3);
+  EXPECT_EQ(unknown.status_json(2.0, true),
+            R"({"done":3,"elapsed_s":2.0,"eta_s":null,"finished":true,"progress":"generating","rate":1.5,"total":null,"unit":"seq"})");
+  p.finish();
+  unknown.finish();
+  EXPECT_THROW(Progress::set_mode_by_name("fancy", "--progress"), Error);
   log::set_level(log::Level::Info);
   Progress::force_mode(-1);
 }

@@ -34,13 +34,28 @@ ResolvedDataPath resolve_dataset_uri(const std::string& uri, const std::string& 
     throw input_error("remote dataset_uri is not supported", where,
                       "a local path (download the file and point dataset_uri or --data-root at it)", uri);
   if (uri.empty()) throw input_error("empty dataset_uri", where, "a path to a .jsonl file", "\"\"");
-  if (fs::path(uri).is_absolute()) return {uri, uri};
+  if (fs::path(uri).is_absolute()) return {uri, uri, {uri}};
   std::string rel = uri;
   static const std::string kLocalData = "eval/local_data/";
   if (size_t at = rel.rfind(kLocalData); at != std::string::npos && (at == 0 || rel[at - 1] == '/'))
     rel = rel.substr(at + kLocalData.size());
   while (rel.rfind("./", 0) == 0) rel = rel.substr(2);
-  return {(fs::path(data_root) / rel).lexically_normal().string(), rel};
+  ResolvedDataPath out{"", rel, {}};
+  for (const char* under : {"", "eval/local_data", "scripts/eval/local_data"}) {
+    std::string candidate = (fs::path(data_root) / under / rel).lexically_normal().string();
+    out.tried.push_back(candidate);
+    std::error_code ec;
+    if (out.path.empty() && fs::is_regular_file(candidate, ec)) out.path = candidate;
+  }
+  if (out.path.empty()) out.path = out.tried.front();
+  return out;
+}
+
+std::string describe_missing_dataset(const std::vector<std::string>& tried) {
+  if (tried.size() <= 1) return "no file at " + (tried.empty() ? std::string("(no path)") : tried.front());
+  std::string s = "no file at any of ";
+  for (size_t i = 0; i < tried.size(); ++i) s += (i ? ", " : "") + tried[i];
+  return s + " (--data-root may be LLM Foundry's scripts/eval/local_data, its scripts/ or the repository root)";
 }
 
 }  // namespace mpt

@@ -60,6 +60,7 @@ struct TaskConfig {
   TaskType type = TaskType::LanguageModeling;
   std::string dataset_uri;    // as written in the file
   std::string dataset_path;   // resolved local path (see resolve_dataset_uri)
+  std::vector<std::string> dataset_paths_tried;  // the candidates resolve_dataset_uri looked at
   std::string dataset_file;   // the path relative to the data root (or dataset_path when outside it)
   std::vector<int64_t> num_fewshot;
 
@@ -92,10 +93,18 @@ struct TaskConfig {
 //     "eval/local_data/");
 //   * other relative paths: <data_root>/<uri>;  absolute paths: unchanged;
 //   * remote URIs (s3://, hf://, oci://, ...): mpt::Error (Input) naming `where`.
+// The data root may be LLM Foundry's scripts/eval/local_data itself, its scripts/ folder (where its
+// yamls' paths are relative to) or the repository root: for a relative path the three are tried in
+// that order, <root>/<rest>, <root>/eval/local_data/<rest>, <root>/scripts/eval/local_data/<rest>,
+// and the first existing file wins (the first candidate when none exists; `tried` lists them all
+// for the "dataset missing" message).
 struct ResolvedDataPath {
-  std::string path;      // where to read
-  std::string relative;  // relative to data_root (the uri itself when absolute)
+  std::string path;                // where to read
+  std::string relative;            // relative to data_root (the uri itself when absolute)
+  std::vector<std::string> tried;  // every candidate looked at, in order
 };
+// "no file at <path>" or "no file at any of <a>, <b>, <c>" for a missing dataset.
 ResolvedDataPath resolve_dataset_uri(const std::string& uri, const std::string& data_root, const std::string& where);
+std::string describe_missing_dataset(const std::vector<std::string>& tried);
 
 }  // namespace mpt

@@ -150,6 +150,7 @@ TaskConfig parse_task_entry(const YamlMap& e, const std::string& data_root) {
   t.dataset_uri = require_string(e, "dataset_uri");
   ResolvedDataPath p = resolve_dataset_uri(t.dataset_uri, data_root, e.where("dataset_uri"));
   t.dataset_path = p.path;
+  t.dataset_paths_tried = p.tried;
   t.dataset_file = p.relative;
   auto shots = e.get_int_list("num_fewshot");
   if (!shots) throw input_error("missing key 'num_fewshot'", e.where("num_fewshot"), "a list such as [0] or [3, 25]", "no such key");

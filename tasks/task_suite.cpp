@@ -73,7 +73,7 @@ TaskSuite load_task_suite(const std::string& yaml_path, const std::string& data_
       continue;
     }
     if (!std::filesystem::exists(task->dataset_path)) {
-      MissingTask m{task, {}, "no file at " + task->dataset_path};
+      MissingTask m{task, {}, describe_missing_dataset(task->dataset_paths_tried)};
       for (int64_t k : task->num_fewshot) {
         std::string key = benchmark_key(task->label, k);
         if (!key_selected(key, options.selectors)) continue;

@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 
 #include "common/error.h"
 #include "tasks/gauntlet.h"
+#include "tasks/task_config.h"
 #include "tasks/task_file.h"
 #include "tasks/task_suite.h"
 #include "tests/tasks/task_test_support.h"
@@ -105,6 +108,28 @@ TEST(DataPaths, LlmFoundryUrisMapUnderTheDataRoot) {
   EXPECT_EQ(resolve_dataset_uri("/abs/x.jsonl", "/d", "w").path, "/abs/x.jsonl");
   EXPECT_EQ(resolve_dataset_uri("./my_eval/local_data/x.jsonl", "/d", "w").path, "/d/my_eval/local_data/x.jsonl");
   EXPECT_THROW(resolve_dataset_uri("hf://datasets/x", "/d", "w"), Error);
+}
+
+// LLM Foundry's yamls say eval/local_data/...: relative to its scripts/ folder. A user standing in
+// scripts/ or at the repository root passes that folder as the data root; all three work.
+TEST(DataPaths, TheDataRootMayBeLocalDataScriptsOrTheRepositoryRoot) {
+  test::ScratchDir repo;
+  const std::string local = repo.path() + "/scripts/eval/local_data";
+  std::filesystem::create_directories(local + "/commonsense_reasoning");
+  std::ofstream(local + "/commonsense_reasoning/copa.jsonl") << "{}\n";
+  const std::string uri = "eval/local_data/commonsense_reasoning/copa.jsonl";
+  const std::string want = local + "/commonsense_reasoning/copa.jsonl";
+  for (const std::string& root : {local, repo.path() + "/scripts", repo.path()}) {
+    ResolvedDataPath p = resolve_dataset_uri(uri, root, "w");
+    EXPECT_EQ(p.path, want) << "data root " << root;
+    EXPECT_EQ(p.relative, "commonsense_reasoning/copa.jsonl") << "data root " << root;
+  }
+  // Nowhere: the message lists every candidate.
+  ResolvedDataPath none = resolve_dataset_uri("eval/local_data/x/missing.jsonl", repo.path(), "w");
+  EXPECT_EQ(none.path, repo.path() + "/x/missing.jsonl");
+  const std::string msg = describe_missing_dataset(none.tried);
+  for (const char* under : {"/x/missing.jsonl", "/eval/local_data/x/missing.jsonl", "/scripts/eval/local_data/x/missing.jsonl"})
+    EXPECT_NE(msg.find(repo.path() + under), std::string::npos) << msg;
 }
 
 TEST(TaskFiles, EveryLlmFoundryYamlLoads) {

@@ -8,6 +8,7 @@
 #include <ATen/ops/embedding.h>
 #include <ATen/ops/empty.h>
 #include <ATen/ops/linear.h>
+#include <ATen/ops/mm.h>
 #include <ATen/ops/zeros.h>
 
 #include <algorithm>
@@ -26,6 +27,25 @@ namespace {
 // Rows quantized per block: the float32 scratch of one block stays ~16 MiB whatever the matrix size
 // (MPT-7B's embedding is 50432 x 4096: 0.8 GB in float32 at once).
 constexpr int64_t kBlockElements = int64_t{1} << 22;
+
+// The weight-only CPU linear converts a block of rows of this many elements at a time (4 MiB in
+// float32). Converting a whole matrix per call allocates a fresh 4x-sized scratch every time (glibc
+// maps allocations this large anew, so each call also pays page faults: 138 s of system time in a
+// 4-request MPT-7B run) and streams it through memory once more; a block stays in cache, and its
+// buffer is reused from the heap.
+constexpr int64_t kLinearBlockElements = int64_t{1} << 20;
+
+// x2 [N, in] times the dequantized rows of q, one block of rows at a time, into y2 [N, out]
+// (y2 must not be scaled yet: the caller scales the columns).
+void blocked_product(const at::Tensor& x2, const at::Tensor& q, at::Tensor& y2) {
+  const int64_t out = q.size(0), in = q.size(1);
+  const int64_t block = std::max<int64_t>(1, kLinearBlockElements / std::max<int64_t>(in, 1));
+  for (int64_t r = 0; r < out; r += block) {
+    const int64_t n = std::min(block, out - r);
+    at::Tensor columns = y2.narrow(1, r, n);  // [N, n], row stride `out`: BLAS writes it in place
+    at::mm_out(columns, x2, q.narrow(0, r, n).to(x2.scalar_type()).t());
+  }
+}
 
 }  // namespace
 
@@ -85,8 +105,21 @@ at::Tensor int8_linear(const at::Tensor& x, const LinearWeights& w) {
   } else {
     // Weight-only: int8 -> x's dtype is exact (|q| <= 127); the per-row scale is applied to the
     // output columns, which is cheaper than scaling the weight when there are fewer rows of x than
-    // inputs, and the same product up to rounding.
-    y = at::linear(x, w.weight.to(x.scalar_type())).mul_(w.scale.to(x.scalar_type()));
+    // inputs, and the same product up to rounding. On CPU a block of rows at a time (see
+    // kLinearBlockElements); on CUDA the whole matrix in one scratch tensor, so the product stays
+    // one tensor-core GEMM.
+    if (x.is_cpu()) {
+      const int64_t in = x.size(-1), out = w.weight.size(0);
+      at::Tensor x2 = x.reshape({-1, in});
+      at::Tensor y2 = at::empty({x2.size(0), out}, x.options());
+      blocked_product(x2, w.weight, y2);
+      std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
+      shape.back() = out;
+      y = y2.view(shape);
+    } else {
+      y = at::linear(x, w.weight.to(x.scalar_type()));
+    }
+    y.mul_(w.scale.to(x.scalar_type()));
   }
   if (w.bias.defined()) y.add_(w.bias.to(y.scalar_type()));
   return y;

@@ -8,7 +8,7 @@
 namespace mpt::cli {
 
 const char* const kWeightsHelp =
-    "native (the --dtype), int8 (linear layers and the tied embedding quantized to per-row int8 while loading, "
+    "native (the --dtype), int8 (linear layers and embeddings quantized to per-row int8 while loading, "
     "weight-only: activations keep the compute dtype), or int8-dynamic (the same weights, multiplied by "
     "libtorch's dynamically quantized linear, which also rounds activations to 8 bits; CPU only)";
 

@@ -1,16 +1,16 @@
 // bench_model: CPU throughput of the MPT forward pass and peak memory of loading a checkpoint.
 //
-//   bench_model [--dir DIR] [--reps N] [--tokens T] [--threads N]
+//   bench_model [--dir DIR] [--reps N] [--tokens T] [--threads N] [--shape mpt-125m|mpt-350m]
 //
 // Prints (medians of N repetitions after one warm-up):
 //   * the threads ATen uses and which BLAS library is mapped into the process;
 //   * the fp32 (and bf16) matmul GFLOP/s of at::mm on the shapes of the 125M model's MLP at T
 //     tokens: the ceiling that the forward pass is measured against;
-//   * prefill tokens/s of a random ~125M MPT (d_model 768, 12 layers, 12 heads, vocab 50432) on one
-//     T-token sequence (forward + last-position logits), in fp32 and bf16, its GFLOP/s and the
-//     utilisation of the ceiling;
+//   * prefill tokens/s of a random ~125M MPT (d_model 768, 12 layers, 12 heads, vocab 50432; or the
+//     --shape given) on one T-token sequence (forward + last-position logits), with fp32, bf16, int8
+//     and int8-dynamic weights (ModelOptions::weights), its GFLOP/s and the utilisation of the ceiling;
 //   * peak resident memory (VmHWM) of a fresh process that loads a ~1.4 GB fp32 checkpoint
-//     (mpt-350m shape) as fp32 and as bf16, next to the size of the converted weights.
+//     (mpt-350m shape) as fp32, bf16 and int8, next to the size of the converted weights.
 // Checkpoints are written by the same code as `mpt-eval init` into DIR (default
 // /tmp/mpt-eval-bench), once; they are reused by later runs.
 #include <ATen/Parallel.h>
@@ -109,8 +109,16 @@ double prefill_flops(const mpt::MptConfig& c, int64_t T) {
   return c.n_layers * (T * per_token_block + attention) + 2.0 * C * c.vocab_size;
 }
 
-void prefill(const std::string& dir, mpt::DType dtype, int threads, int64_t T, int reps, double ceiling) {
-  auto model = mpt::MptModel::load(dir, {.dtype = dtype, .threads = threads});
+// "fp32", "bf16", "int8" or "int8-dynamic" as load options (int8 formats: float32 for the rest).
+mpt::ModelOptions format_options(const std::string& format, int threads) {
+  mpt::ModelOptions o{.threads = threads};
+  if (format.rfind("int8", 0) == 0) o.weights = mpt::parse_weight_format(format, "format");
+  else o.dtype = mpt::parse_dtype(format, "format");
+  return o;
+}
+
+void prefill(const std::string& dir, const std::string& format, int threads, int64_t T, int reps, double ceiling) {
+  auto model = mpt::MptModel::load(dir, format_options(format, threads));
   mpt::TokenIds ids;
   for (int64_t i = 0; i < T; ++i) ids.push_back(static_cast<int32_t>((i * 7919 + 13) % model->config().vocab_size));
   double s = median_seconds(reps, [&] {
@@ -118,15 +126,15 @@ void prefill(const std::string& dir, mpt::DType dtype, int threads, int64_t T, i
     model->unembed(h.select(1, T - 1));
   });
   double gflops = prefill_flops(model->config(), T) / s / 1e9;
-  std::printf("prefill %-4s  %ld tokens: %.3f s  %8.1f tokens/s  %6.1f GFLOP/s  %5.1f%% of the fp32 matmul ceiling\n",
-              mpt::dtype_name(dtype), static_cast<long>(T), s, T / s, gflops, 100.0 * gflops / ceiling);
+  std::printf("prefill %-12s  %ld tokens: %.3f s  %8.1f tokens/s  %6.1f GFLOP/s  %5.1f%% of the fp32 matmul ceiling\n",
+              format.c_str(), static_cast<long>(T), s, T / s, gflops, 100.0 * gflops / ceiling);
 }
 
 // Child process: load, then report memory (a fresh process, so VmHWM is the load's peak).
 int rss_child(const std::string& dir, const std::string& dtype) {
   double before = status_mib("VmRSS:");
   auto t0 = Clock::now();
-  auto model = mpt::MptModel::load(dir, {.dtype = mpt::parse_dtype(dtype, "dtype")});
+  auto model = mpt::MptModel::load(dir, format_options(dtype, 0));
   double secs = std::chrono::duration<double>(Clock::now() - t0).count();
   std::printf("%.1f %.1f %.1f %.2f\n", before, status_mib("VmHWM:"), status_mib("VmRSS:"), secs);
   return 0;
@@ -153,7 +161,8 @@ void rss(const std::string& dir, const char* dtype, int64_t params) {
     return;
   }
   const double file_mib = params * 4.0 / (1 << 20);
-  const double weights_mib = params * (std::strcmp(dtype, "fp32") == 0 ? 4.0 : 2.0) / (1 << 20);
+  // int8: one byte per parameter (the scales and norms add ~0.1%).
+  const double weights_mib = params * (std::strcmp(dtype, "fp32") == 0 ? 4.0 : std::strcmp(dtype, "bf16") == 0 ? 2.0 : 1.0) / (1 << 20);
   std::printf("load %-4s of a %.0f MiB fp32 checkpoint: %.1f s; RSS before %.0f MiB, peak %.0f MiB "
               "(peak - before = %.0f MiB for %.0f MiB of %s weights, %.2fx)\n",
               dtype, file_mib, secs, before, hwm, hwm - before, weights_mib, dtype, (hwm - before) / weights_mib);
@@ -167,12 +176,14 @@ int main(int argc, char** argv) {
   int reps = 5;
   int64_t tokens = 512;
   int threads = 0;
+  std::string shape = "mpt-125m";
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i];
     if (a == "--dir") dir = argv[i + 1];
     else if (a == "--reps") reps = std::atoi(argv[i + 1]);
     else if (a == "--tokens") tokens = std::atoll(argv[i + 1]);
     else if (a == "--threads") threads = std::atoi(argv[i + 1]);
+    else if (a == "--shape") shape = argv[i + 1];
   }
   if (threads <= 0) threads = at::get_num_threads();  // ATen's default, as MptModel::load keeps it
   mpt::log::set_level(mpt::log::Level::Warn);
@@ -183,6 +194,7 @@ int main(int argc, char** argv) {
   const int64_t p350 = mpt::parameter_count(mpt::MptConfig::preset("mpt-350m"));
   rss(m350, "fp32", p350);
   rss(m350, "bf16", p350);
+  rss(m350, "int8", p350);
 
   const int aten_default = at::get_num_threads();
   at::set_num_threads(threads);
@@ -197,11 +209,11 @@ int main(int argc, char** argv) {
               static_cast<long>(tokens), up, static_cast<long>(tokens), down, ceiling);
   std::printf("bf16 matmul [%ld x 768] x [768 x 3072]: %.1f GFLOP/s\n", static_cast<long>(tokens),
               mm_gflops(at::kBFloat16, tokens, 768, 3072, std::max(1, reps / 2)));
-  std::printf("model: mpt-125m shape, %ld parameters, %.1f GFLOP per %ld-token prefill\n",
-              static_cast<long>(mpt::parameter_count(mpt::MptConfig::preset("mpt-125m"))),
-              prefill_flops(mpt::MptConfig::preset("mpt-125m"), tokens) / 1e9, static_cast<long>(tokens));
-  prefill(m125, mpt::DType::F32, threads, tokens, reps, ceiling);
-  prefill(m125, mpt::DType::BF16, threads, tokens, reps, ceiling);
+  const std::string model_dir = shape == "mpt-350m" ? m350 : m125;
+  std::printf("model: %s shape, %ld parameters, %.1f GFLOP per %ld-token prefill\n", shape.c_str(),
+              static_cast<long>(mpt::parameter_count(mpt::MptConfig::preset(shape))),
+              prefill_flops(mpt::MptConfig::preset(shape), tokens) / 1e9, static_cast<long>(tokens));
+  for (const char* format : {"fp32", "bf16", "int8", "int8-dynamic"}) prefill(model_dir, format, threads, tokens, reps, ceiling);
   std::printf("load average after: %s\n", load_average().c_str());
   return 0;
 }

@@ -50,6 +50,11 @@ std::string dtype_store_name(DType dtype) {
   return "unknown";
 }
 
+std::string dtype_store_name(const ModelOptions& model) {
+  if (model.weights == WeightFormat::Native) return dtype_store_name(model.dtype);
+  return std::string(weight_format_name(model.weights)) + "+" + dtype_store_name(model.dtype);
+}
+
 std::string device_class_of(const std::string& device) { return device.rfind("cuda", 0) == 0 ? "cuda" : "cpu"; }
 
 results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunOptions& o, const std::string& tokenizer_path) {
@@ -60,7 +65,7 @@ results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunO
   spec.tokenizer_hash = results::hash_tokenizer(store, tokenizer_path).hash;
   spec.device = o.model.device;
   spec.device_class = device_class_of(o.model.device);
-  spec.dtype = dtype_store_name(o.model.dtype);
+  spec.dtype = dtype_store_name(o.model);
   spec.training_step = o.training_step;
   return spec;
 }
@@ -95,7 +100,7 @@ RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
   }
 
   MptLanguageModel lm(*model, tokenizer, identity, o.lm);
-  MPT_LOG(Info, "model {} on {} ({}, {} mode)", o.model_dir, o.model.device, dtype_store_name(o.model.dtype),
+  MPT_LOG(Info, "model {} on {} ({}, {} mode)", o.model_dir, o.model.device, dtype_store_name(o.model),
           lm.exact() ? "exact" : "batched");
 
   RunnerOptions runner_options = o.runner;

@@ -46,6 +46,10 @@ void check_vocabulary(const Tokenizer& tokenizer, const std::string& tokenizer_p
 
 // "float32", "bfloat16", "float16": the store's dtype names.
 std::string dtype_store_name(DType dtype);
+// The store's dtype of a model loaded with `model`: dtype_store_name(model.dtype), prefixed with the
+// weight format when it is not native ("int8+bfloat16", "int8-dynamic+float32"), so that the run's
+// identity and the response-cache key tell int8 runs apart and reports show the format.
+std::string dtype_store_name(const ModelOptions& model);
 // "cuda" for cuda / cuda:N, else "cpu": the store's device class (part of the response cache key).
 std::string device_class_of(const std::string& device);
 

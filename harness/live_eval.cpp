@@ -100,7 +100,7 @@ LiveEvalResult LiveEvaluator::evaluate(MptModel& model, int64_t step) {
   spec.tokenizer_hash = tokenizer_hash_;
   spec.device = device;
   spec.device_class = device_class_of(device);
-  spec.dtype = dtype_store_name(model.options().dtype);
+  spec.dtype = dtype_store_name(model.options());
   spec.world_size = world_ ? world_->size() : 1;
   spec.training_step = step;
 

@@ -45,6 +45,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "models/fused_attention.h"
+#include "models/int8_linear.h"
 #include "models/kv_cache.h"
 #include "models/mpt_weights.h"
 #include "models/slot_cache.h"
@@ -99,8 +100,16 @@ at::Tensor as(const at::Tensor& w, const at::Tensor& x) {
   return w.defined() && w.scalar_type() != x.scalar_type() ? w.to(x.scalar_type()) : w;
 }
 
+// x [..., in] -> [..., out]. Int8 weights (ModelOptions::weights) go through int8_linear.h.
 at::Tensor linear(const at::Tensor& x, const LinearWeights& w) {
+  if (w.scale.defined()) return int8_linear(x, w);
   return at::linear(x, as(w.weight, x), as(w.bias, x));
+}
+
+// Rows `ids` of the embedding matrix in the compute dtype.
+at::Tensor embed(const LinearWeights& wte, const at::Tensor& ids, at::ScalarType dtype) {
+  if (wte.scale.defined()) return int8_embedding(wte, ids, dtype);
+  return at::embedding(wte.weight, ids).to(dtype);
 }
 
 // LayerNorm (bias only when the checkpoint has one), or RMSNorm computed in float32.
@@ -228,8 +237,8 @@ at::Tensor run_blocks(const ForwardEnv& env, const at::Tensor& ids, const at::Te
   const MptConfig& c = env.c;
   const MptWeights& w = env.w;
   // 4. Embeddings.
-  at::Tensor x = at::embedding(w.wte, ids).to(env.compute_dtype);         // [B, T, C]
-  if (c.learned_pos_emb) x = x.add(at::embedding(w.wpe, pos).to(x.scalar_type()));
+  at::Tensor x = embed(w.wte, ids, env.compute_dtype);                     // [B, T, C]
+  if (c.learned_pos_emb) x = x.add(embed(w.wpe, pos, x.scalar_type()));
   auto watch = [&env](const at::Tensor& t, const std::string& stage) {
     if (env.first_nonfinite && env.first_nonfinite->empty() && !t.isfinite().all().item<bool>()) *env.first_nonfinite = stage;
   };
@@ -376,8 +385,8 @@ at::Tensor MptModel::forward_slots_impl(const at::Tensor& ids, SlotCache& slots)
 at::Tensor MptModel::unembed_impl(const at::Tensor& hidden) const {
   ForwardMode mode(training_);
   const MptWeights& w = state_->weights;
-  const at::Tensor& out = config_.tie_word_embeddings ? w.wte : w.lm_head;  // [V, C]
-  at::Tensor logits = at::linear(hidden, as(out, hidden)).to(at::kFloat); // [..., V]
+  const LinearWeights& out = config_.tie_word_embeddings ? w.wte : w.lm_head;  // [V, C]
+  at::Tensor logits = linear(hidden, out).to(at::kFloat);                  // [..., V]
   if (config_.logit_scale) logits.mul_(*config_.logit_scale);               // LLM Foundry; HF ignores it
   return logits;
 }

@@ -24,6 +24,7 @@
 #include "common/log.h"
 #include "models/checkpoint_files.h"
 #include "models/config_reconcile.h"
+#include "models/int8_linear.h"
 #include "models/kv_cache.h"
 #include "models/mapped_file.h"
 #include "models/mpt_tensors.h"
@@ -76,16 +77,28 @@ at::ScalarType scalar_type(DType t) {
   return at::kFloat;
 }
 
-// Converts one checkpoint tensor into a fresh tensor of `type` on `device`, then hands the file's
-// pages back, so that at most one tensor's bytes are resident twice at any time.
-at::Tensor convert(const RawTensor& raw, const TensorSpec& spec, at::ScalarType type, at::Device device) {
+// A weight as loading makes it: `values`, and `scale` when it was quantized to int8 (int8_linear.h).
+struct MadeTensor {
+  at::Tensor values;
+  at::Tensor scale;
+};
+
+// Checks one checkpoint tensor against its spec, passes `use` a CPU tensor over its bytes (the
+// memory map itself, copied only when misaligned), then hands the file's pages back, so that at most
+// one tensor's bytes are resident twice at any time. `quantizing`: for the error message only.
+MadeTensor read_tensor(const RawTensor& raw, const TensorSpec& spec, bool quantizing,
+                       const std::function<MadeTensor(const at::Tensor&)>& use) {
   const std::string where = raw.file + ", tensor '" + raw.name + "'";
   if (raw.shape != spec.shape)
     throw input_error("tensor has the wrong shape for this config", where, shape_string(spec.shape), shape_string(raw.shape));
+  if (quantizing && (raw.dtype == WireDType::I8 || raw.dtype == WireDType::U8))
+    throw input_error("tensor is already 8-bit: --weights int8 quantizes floating-point checkpoints", where,
+                      "F32, BF16, F16 or F64", wire_dtype_name(raw.dtype));
   if (!wire_dtype_is_float(raw.dtype))
-    throw input_error("tensor is not floating-point", where, "F32, BF16, F16 or F64", wire_dtype_name(raw.dtype));
-  at::Tensor out = at::empty(raw.shape, at::TensorOptions().dtype(type).device(device));
-  if (raw.numel() == 0) return out;
+    throw input_error(quantizing ? "tensor is not floating-point and cannot be quantized" : "tensor is not floating-point",
+                      where, "F32, BF16, F16 or F64", wire_dtype_name(raw.dtype));
+  const auto type = at::TensorOptions().dtype(scalar_type(raw.dtype));
+  if (raw.numel() == 0) return use(at::empty(raw.shape, type));
   void* data = const_cast<uint8_t*>(raw.data);
   at::Tensor aligned;
   if (reinterpret_cast<uintptr_t>(data) % wire_dtype_size(raw.dtype) != 0) {
@@ -94,26 +107,52 @@ at::Tensor convert(const RawTensor& raw, const TensorSpec& spec, at::ScalarType 
     std::memcpy(aligned.data_ptr(), raw.data, raw.span_bytes);
     data = aligned.data_ptr();
   }
-  out.copy_(at::from_blob(data, raw.shape, raw.strides, at::TensorOptions().dtype(scalar_type(raw.dtype))));
+  MadeTensor made = use(at::from_blob(data, raw.shape, raw.strides, type));
   if (raw.mapping) raw.mapping->release(raw.data, raw.span_bytes);
-  return out;
+  return made;
 }
 
+// One checkpoint tensor as a fresh tensor of `type` on `device`.
+MadeTensor convert(const RawTensor& raw, const TensorSpec& spec, at::ScalarType type, at::Device device) {
+  return read_tensor(raw, spec, false, [&](const at::Tensor& view) {
+    at::Tensor out = at::empty(raw.shape, at::TensorOptions().dtype(type).device(device));
+    if (view.numel() > 0) out.copy_(view);
+    return MadeTensor{out, {}};
+  });
+}
+
+// One checkpoint matrix quantized row by row from the file's own values (int8_linear.h), on `device`.
+MadeTensor quantize(const RawTensor& raw, const TensorSpec& spec, at::Device device) {
+  return read_tensor(raw, spec, true, [&](const at::Tensor& view) {
+    auto [q, scale] = quantize_rows(view, raw.file + ", tensor '" + raw.name + "'");
+    return MadeTensor{q.to(device), scale.to(device)};
+  });
+}
+
+// Where a checkpoint tensor goes in MptWeights: the matrices int8 weights quantize (linear layers,
+// the embedding, lm_head) have a `matrix` to hold their scale as well.
+struct Destination {
+  at::Tensor* values = nullptr;
+  LinearWeights* matrix = nullptr;  // set for a quantizable matrix (values is then &matrix->weight)
+  bool embedding = false;           // wte, wpe or lm_head (ModelOptions::int8_embedding)
+};
+
 // Where each checkpoint tensor goes in MptWeights. Wq/Wk/Wv of a non-fused checkpoint go to
-// `split` and are concatenated into Wqkv afterwards.
-std::map<std::string, at::Tensor*> destinations(MptWeights& w, std::map<std::string, at::Tensor>& split, int64_t n_layers) {
-  std::map<std::string, at::Tensor*> d;
+// `split` (by "<block>.attn.Wq" etc.) and are concatenated into Wqkv afterwards.
+std::map<std::string, Destination> destinations(MptWeights& w, std::map<std::string, LinearWeights>& split,
+                                                int64_t n_layers) {
+  std::map<std::string, Destination> d;
   auto norm = [&](const std::string& n, NormWeights& nw) {
-    d[n + ".weight"] = &nw.weight;
-    d[n + ".bias"] = &nw.bias;
+    d[n + ".weight"] = {&nw.weight};
+    d[n + ".bias"] = {&nw.bias};
   };
   auto linear = [&](const std::string& n, LinearWeights& lw) {
-    d[n + ".weight"] = &lw.weight;
-    d[n + ".bias"] = &lw.bias;
+    d[n + ".weight"] = {&lw.weight, &lw};
+    d[n + ".bias"] = {&lw.bias};
   };
-  d["transformer.wte.weight"] = &w.wte;
-  d["transformer.wpe.weight"] = &w.wpe;
-  d["lm_head.weight"] = &w.lm_head;
+  d["transformer.wte.weight"] = {&w.wte.weight, &w.wte, true};
+  d["transformer.wpe.weight"] = {&w.wpe.weight, &w.wpe, true};
+  d["lm_head.weight"] = {&w.lm_head.weight, &w.lm_head, true};
   norm("transformer.norm_f", w.norm_f);
   w.blocks.resize(n_layers);
   for (int64_t i = 0; i < n_layers; ++i) {
@@ -127,41 +166,57 @@ std::map<std::string, at::Tensor*> destinations(MptWeights& w, std::map<std::str
     linear(p + ".attn.out_proj", b.out_proj);
     linear(p + ".ffn.up_proj", b.up_proj);
     linear(p + ".ffn.down_proj", b.down_proj);
-    for (const char* part : {"Wq", "Wk", "Wv"})
-      for (const char* kind : {".weight", ".bias"}) {
-        std::string n = p + ".attn." + part + kind;
-        d[n] = &split[n];
-      }
+    for (const char* part : {"Wq", "Wk", "Wv"}) linear(p + ".attn." + part, split[p + ".attn." + part]);
   }
   return d;
 }
 
 // Fills `weights` with one tensor per checkpoint tensor of `c` (checkpoint_tensors), each made by
-// `make`; a non-fused Wq/Wk/Wv is concatenated into Wqkv.
-void assemble_weights(MptWeights& weights, const MptConfig& c, const std::function<at::Tensor(const TensorSpec&)>& make) {
-  std::map<std::string, at::Tensor> split;
+// `make(spec, quantize)`, where `quantize` says whether this tensor is to be int8 (then `make` returns
+// its scale too; see ModelOptions::weights); a non-fused Wq/Wk/Wv is concatenated into Wqkv. With
+// WeightFormat::Int8Dynamic the quantized matrices are then packed for libtorch's quantized engine,
+// and the linear layers keep only the packed copy.
+void assemble_weights(MptWeights& weights, const MptConfig& c, const ModelOptions& options,
+                      const std::function<MadeTensor(const TensorSpec&, bool quantize)>& make) {
+  std::map<std::string, LinearWeights> split;
   auto dest = destinations(weights, split, c.n_layers);
-  for (const TensorSpec& spec : checkpoint_tensors(c)) *dest.at(spec.name) = make(spec);
+  const bool int8 = options.weights != WeightFormat::Native;
+  for (const TensorSpec& spec : checkpoint_tensors(c)) {
+    const Destination& d = dest.at(spec.name);
+    MadeTensor made = make(spec, int8 && d.matrix && (!d.embedding || options.int8_embedding));
+    *d.values = made.values;
+    if (made.scale.defined()) d.matrix->scale = made.scale;
+  }
   if (!c.fused_qkv)
     for (auto& b : weights.blocks) {
-      // Rows q | k | v, exactly as a fused Wqkv stores them.
-      auto p = [&](const char* part, const char* kind) -> at::Tensor& {
-        int64_t i = &b - weights.blocks.data();
-        return split["transformer.blocks." + std::to_string(i) + ".attn." + part + kind];
-      };
-      b.wqkv.weight = at::cat({p("Wq", ".weight"), p("Wk", ".weight"), p("Wv", ".weight")}, 0);
-      if (c.attention_bias) b.wqkv.bias = at::cat({p("Wq", ".bias"), p("Wk", ".bias"), p("Wv", ".bias")}, 0);
+      // Rows q | k | v, exactly as a fused Wqkv stores them; int8 scales are per row, so they follow.
+      const std::string attn = "transformer.blocks." + std::to_string(&b - weights.blocks.data()) + ".attn.";
+      const LinearWeights &q = split[attn + "Wq"], &k = split[attn + "Wk"], &v = split[attn + "Wv"];
+      b.wqkv.weight = at::cat({q.weight, k.weight, v.weight}, 0);
+      if (q.scale.defined()) b.wqkv.scale = at::cat({q.scale, k.scale, v.scale}, 0);
+      if (c.attention_bias) b.wqkv.bias = at::cat({q.bias, k.bias, v.bias}, 0);
     }
+  if (options.weights == WeightFormat::Int8Dynamic) {
+    auto pack = [](LinearWeights& lw, bool keep_values) {
+      if (!lw.scale.defined()) return;
+      lw.packed = pack_int8(lw);
+      if (!keep_values) lw.weight = at::Tensor();
+    };
+    for (BlockWeights& b : weights.blocks)
+      for (LinearWeights* lw : {&b.wqkv, &b.out_proj, &b.up_proj, &b.down_proj}) pack(*lw, false);
+    pack(weights.wte, /*keep_values=*/true);  // the embedding gathers its rows
+    pack(weights.lm_head, false);
+  }
 }
 
-void load_weights(MptWeights& weights, at::ScalarType dtype, at::Device device, const MptConfig& c,
-                  const CheckpointFiles& ckpt, LoadReport& report) {
-  assemble_weights(weights, c, [&](const TensorSpec& spec) {
+void load_weights(MptWeights& weights, const ModelOptions& options, at::ScalarType dtype, at::Device device,
+                  const MptConfig& c, const CheckpointFiles& ckpt, LoadReport& report) {
+  assemble_weights(weights, c, options, [&](const TensorSpec& spec, bool quantize_it) {
     const RawTensor* raw = ckpt.find(spec.name);
     if (!raw)
       throw input_error("missing tensor in checkpoint", ckpt.dir(),
                         "tensor '" + spec.name + "' " + shape_string(spec.shape), "no such tensor");
-    return convert(*raw, spec, dtype, device);
+    return quantize_it ? quantize(*raw, spec, device) : convert(*raw, spec, dtype, device);
   });
 
   std::vector<TensorSpec> specs = checkpoint_tensors(c);
@@ -252,6 +307,12 @@ std::unique_ptr<MptModel::State> MptModel::new_state(const ModelOptions& options
   if (options.dtype == DType::F16 && state->device.is_cpu())
     throw input_error("fp16 is not supported on CPU", "--dtype fp16", "fp32 or bf16 on CPU (fp16 on CUDA)",
                       "fp16 with --device cpu");
+  if (options.weights == WeightFormat::Int8Dynamic && !state->device.is_cpu())
+    throw input_error("int8-dynamic weights run on CPU only (libtorch's quantized engines are CPU kernels)",
+                      "--weights int8-dynamic", "--device cpu, or --weights int8 on CUDA", "--device " + options.device);
+  if (options.weights == WeightFormat::Int8Dynamic && !dynamic_int8_available())
+    throw input_error("this libtorch has no quantized engine", "--weights int8-dynamic",
+                      "a libtorch built with fbgemm, oneDNN or QNNPACK", "none (use --weights int8)");
   if (state->device.is_cpu() && options.threads > 0 && options.threads != at::get_num_threads())
     at::set_num_threads(options.threads);
   return state;
@@ -270,8 +331,11 @@ std::unique_ptr<MptModel> MptModel::random(const MptConfig& config, const ModelO
     at::NoGradGuard guard;
     at::manual_seed(seed);  // the default generators of the CPU and of every CUDA device
     const auto opts = at::TensorOptions().dtype(m->state_->dtype).device(m->state_->device);
-    assemble_weights(m->state_->weights, config, [&](const TensorSpec& spec) {
-      return at::empty(spec.shape, opts).normal_(0.0, std);
+    assemble_weights(m->state_->weights, config, options, [&](const TensorSpec& spec, bool quantize_it) {
+      at::Tensor w = at::empty(spec.shape, opts).normal_(0.0, std);
+      if (!quantize_it) return MadeTensor{w, {}};
+      auto [q, scale] = quantize_rows(w, "random weights, tensor '" + spec.name + "'");
+      return MadeTensor{q, scale};
     });
   });
   return m;
@@ -299,19 +363,22 @@ std::unique_ptr<MptModel> MptModel::load(const std::string& dir, const ModelOpti
   m->report_.layout = CheckpointFiles::layout_name(ckpt.layout());
   torch_guarded("loading weights", [&] {
     at::NoGradGuard guard;  // ordinary tensors, as in random(): a loaded checkpoint may be fine-tuned
-    load_weights(m->state_->weights, m->state_->dtype, m->state_->device, m->config_, ckpt, m->report_);
+    load_weights(m->state_->weights, options, m->state_->dtype, m->state_->device, m->config_, ckpt, m->report_);
   });
-  MPT_LOG(Debug, "loaded {} ({}, {} parameters) as {} on {}", dir, m->report_.layout, parameter_count(m->config_),
-          dtype_name(options.dtype), options.device);
+  MPT_LOG(Debug, "loaded {} ({}, {} parameters) as {} ({} weights) on {}", dir, m->report_.layout,
+          parameter_count(m->config_), dtype_name(options.dtype), weight_format_name(options.weights), options.device);
   return m;
 }
 
 std::vector<std::pair<std::string, at::Tensor>> MptModel::named_parameters() {
-  std::map<std::string, at::Tensor> split;
-  std::map<std::string, at::Tensor*> dest = destinations(state_->weights, split, config_.n_layers);
+  if (options_.weights != WeightFormat::Native)
+    throw input_error("int8 weights are for evaluation only and cannot be trained", "named_parameters()",
+                      "a model loaded with weights native", std::string("weights ") + weight_format_name(options_.weights));
+  std::map<std::string, LinearWeights> split;
+  std::map<std::string, Destination> dest = destinations(state_->weights, split, config_.n_layers);
   std::vector<std::pair<std::string, at::Tensor>> out;
   auto add = [&](const std::string& name) {
-    at::Tensor* t = dest.at(name);
+    at::Tensor* t = dest.at(name).values;
     if (t->defined()) out.emplace_back(name, *t);  // a handle on the same storage
   };
   for (const TensorSpec& spec : checkpoint_tensors(config_)) {
@@ -321,6 +388,30 @@ std::vector<std::pair<std::string, at::Tensor>> MptModel::named_parameters() {
     else if (name.find(".attn.Wk.") == std::string::npos && name.find(".attn.Wv.") == std::string::npos) add(name);
   }
   return out;
+}
+
+int64_t MptModel::weight_bytes() const {
+  int64_t bytes = 0;
+  auto add = [&](const at::Tensor& t) { bytes += t.defined() ? static_cast<int64_t>(t.nbytes()) : 0; };
+  auto add_linear = [&](const LinearWeights& l) {
+    add(l.weight);
+    add(l.scale);
+    add(l.bias);
+  };
+  auto add_norm = [&](const NormWeights& n) {
+    add(n.weight);
+    add(n.bias);
+  };
+  const MptWeights& w = state_->weights;
+  add_linear(w.wte);
+  add_linear(w.wpe);
+  for (const BlockWeights& b : w.blocks) {
+    for (const NormWeights* n : {&b.norm_1, &b.q_ln, &b.k_ln, &b.norm_2}) add_norm(*n);
+    for (const LinearWeights* l : {&b.wqkv, &b.out_proj, &b.up_proj, &b.down_proj}) add_linear(*l);
+  }
+  add_norm(w.norm_f);
+  add_linear(w.lm_head);
+  return bytes;
 }
 
 at::Tensor MptModel::forward(const at::Tensor& ids, const at::Tensor& valid, KVCache* cache, const KVCache* prefix) const {

@@ -81,8 +81,9 @@ class MptModel {
  public:
   // Loads `dir` (config.json + weights, see checkpoint_files.h for the layouts). Every tensor the
   // config needs must be present with its exact shape and a floating-point dtype; each is converted
-  // to options.dtype on options.device one at a time, and its file pages are released afterwards,
-  // so peak resident memory stays near the size of the converted weights.
+  // to options.dtype on options.device one at a time (or quantized to int8 from the file's values,
+  // block of rows by block of rows: ModelOptions::weights), and its file pages are released
+  // afterwards, so peak resident memory stays near the size of the converted weights.
   // Input errors name the file and the tensor (missing, mis-shaped, non-float, and everything the
   // readers reject) or the option (unknown device, CUDA missing, fp16 on CPU).
   static std::unique_ptr<MptModel> load(const std::string& dir, const ModelOptions& options = {});
@@ -90,7 +91,7 @@ class MptModel {
   // N(0, std²) on options.device by libtorch's default generator seeded with `seed`, like the
   // Hugging Face baseline's random weights (bench/hf_mpt_baseline.py); for benchmarks of shapes
   // with no checkpoint at hand. Deterministic for a seed on one device type; dir() is "random:<seed>"
-  // and files() is empty.
+  // and files() is empty. With int8 weights, each tensor is drawn as above, then quantized.
   static std::unique_ptr<MptModel> random(const MptConfig& config, const ModelOptions& options, uint64_t seed,
                                           double std = 0.02);
   ~MptModel();
@@ -106,6 +107,10 @@ class MptModel {
   // files whose contents identify this checkpoint (the results store hashes them).
   const std::vector<std::string>& files() const { return files_; }
   const LoadReport& load_report() const { return report_; }
+  // Bytes of the weight tensors the model holds on its device: matrices (int8 ones with their
+  // scales), norms, biases. Packed copies made for WeightFormat::Int8Dynamic are not tensors and
+  // are not counted (see int8_linear.h for their size).
+  int64_t weight_bytes() const;
 
   // ---- Tensor API (include <ATen/core/Tensor.h> and "models/kv_cache.h" to call these) ----
 
@@ -157,7 +162,7 @@ class MptModel {
   // A non-fused checkpoint's Wq/Wk/Wv appear as the fused "...attn.Wqkv.weight" they were
   // concatenated into; absent tensors (biases with no_bias, wpe without learned positions, lm_head
   // when tied) are not listed. The tensors are ordinary (not inference) tensors, so a caller may
-  // set requires_grad on them and train them.
+  // set requires_grad on them and train them. Input error for a model with int8 weights.
   std::vector<std::pair<std::string, at::Tensor>> named_parameters();
   // Training mode: see the top of this file. Not thread-safe against concurrent forward passes.
   void set_training(bool training) { training_ = training; }

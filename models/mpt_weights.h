@@ -8,6 +8,7 @@
 #include <c10/core/Device.h>
 
 #include <atomic>
+#include <memory>
 #include <vector>
 
 #include "models/mpt_model.h"
@@ -19,9 +20,13 @@ struct NormWeights {
   at::Tensor bias;    // [width] or undefined
 };
 
+struct PackedInt8Matrix;  // int8_linear.h
+
 struct LinearWeights {
-  at::Tensor weight;  // [out, in]
-  at::Tensor bias;    // [out] or undefined
+  at::Tensor weight;  // [out, in]: the model dtype, or int8 with `scale` (ModelOptions::weights)
+  at::Tensor scale;   // [out] float32 with int8 weights: row o stands for weight[o]·scale[o]; else undefined
+  at::Tensor bias;    // [out] or undefined (model dtype)
+  std::shared_ptr<const PackedInt8Matrix> packed;  // WeightFormat::Int8Dynamic: the engine's packed copy
 };
 
 struct BlockWeights {
@@ -35,11 +40,11 @@ struct BlockWeights {
 };
 
 struct MptWeights {
-  at::Tensor wte;            // [V, C]
-  at::Tensor wpe;            // [max_seq_len, C]: only with learned_pos_emb
+  LinearWeights wte;         // [V, C] (no bias): the embedding, and the tied unembedding
+  LinearWeights wpe;         // [max_seq_len, C] (no bias): only with learned_pos_emb
   std::vector<BlockWeights> blocks;
   NormWeights norm_f;        // [C]
-  at::Tensor lm_head;        // [V, C]: only when tie_word_embeddings is false
+  LinearWeights lm_head;     // [V, C] (no bias): only when tie_word_embeddings is false
 };
 
 }  // namespace mpt
@@ -49,7 +54,7 @@ namespace mpt {
 // What MptModel keeps behind its ATen-free header.
 struct MptModel::State {
   at::Device device{at::kCPU};
-  at::ScalarType dtype = at::kFloat;          // of the weights
+  at::ScalarType dtype = at::kFloat;          // of the weights (those not int8: see ModelOptions::weights)
   at::ScalarType compute_dtype = at::kFloat;  // of activations and the KV cache: dtype on CUDA, float32 on CPU
   MptWeights weights;
   mutable std::atomic<bool> warned_long_sequence{false};

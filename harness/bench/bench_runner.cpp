@@ -36,7 +36,11 @@ double round_to(double x, int digits) {
   return std::round(x * scale) / scale;
 }
 
-int bytes_per_parameter(DType t) { return t == DType::F32 ? 4 : 2; }
+// Bytes read per parameter by one decoding step (int8 weights: 1, their scales are negligible).
+int bytes_per_parameter(const ModelOptions& m) {
+  if (m.weights != WeightFormat::Native) return 1;
+  return m.dtype == DType::F32 ? 4 : 2;
+}
 
 // The first `n` requests, generation ones shortened, for the untimed warm-up.
 WorkloadRequests warmup_subset(const WorkloadRequests& all, int64_t n) {
@@ -92,6 +96,7 @@ void run_bench(const BenchSettings& settings, const std::function<void(const nlo
            {"torch", torch_info().version},
            {"device", settings.model.device},
            {"dtype", dtype_name(settings.model.dtype)},
+           {"weights", weight_format_name(settings.model.weights)},
            {"params", params},
            {"load_s", round_to(load_s, 1)},
            {"model", settings.model_dir.empty() ? "random " + settings.shape + " seed " + std::to_string(settings.seed)
@@ -125,7 +130,7 @@ void run_bench(const BenchSettings& settings, const std::function<void(const nlo
                            {"peak_mem_gb", round_to(static_cast<double>(peak_memory_bytes(settings.model.device)) / 1e9, 2)}};
     if (scoring) line["mfu_vs_790tflops"] = round_to(2.0 * static_cast<double>(params) * static_cast<double>(tokens) / seconds / kPeakFlops, 3);
     if (!scoring && w.n == 1) {
-      const double bound = kPeakBandwidth / (static_cast<double>(params) * bytes_per_parameter(settings.model.dtype));
+      const double bound = kPeakBandwidth / (static_cast<double>(params) * bytes_per_parameter(settings.model));
       line["weight_bound_tokens_per_s"] = round_to(bound, 1);
       line["of_weight_bound"] = round_to(static_cast<double>(tokens) / seconds / bound, 3);
     }

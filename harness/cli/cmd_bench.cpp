@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/paths.h"
 #include "harness/bench/bench_runner.h"
+#include "harness/cli/model_flags.h"
 #include "harness/cli/subcommands.h"
 #include "models/fused_attention.h"
 #include "models/mpt_config.h"
@@ -35,6 +36,7 @@ struct BenchCommand {
   std::vector<std::string> workloads;
   std::string device = "auto";
   std::string dtype = "bf16";
+  std::string weights = "native";
   std::string mode = "auto";
   std::vector<std::string> sdpa;
   std::string out;
@@ -43,6 +45,7 @@ struct BenchCommand {
     s.workloads = split_list(workloads);
     s.model.device = device == "auto" ? (torch_info().cuda_available ? "cuda" : "cpu") : device;
     s.model.dtype = parse_dtype(dtype, "--dtype");
+    s.model.weights = parse_weight_format(weights, "--weights");
     if (mode == "auto") s.runner.mode = MptLanguageModelOptions::Mode::Auto;
     else if (mode == "exact") s.runner.mode = MptLanguageModelOptions::Mode::Exact;
     else if (mode == "batched") s.runner.mode = MptLanguageModelOptions::Mode::Batched;
@@ -80,6 +83,7 @@ Action attach_bench(CLI::App& app) {
   app.add_option("--workloads", cmd->s.workloads_file, "the workloads file")->default_val(source_dir() + "/bench/workloads.json");
   app.add_option("--device", cmd->device, "cpu, cuda, cuda:N, or auto (cuda when a GPU is usable)");
   app.add_option("--dtype", cmd->dtype, "fp32, bf16 or fp16 (CUDA only); CPU computes in fp32");
+  app.add_option("--weights", cmd->weights, kWeightsHelp);
   app.add_option("--threads", cmd->s.model.threads, "CPU threads (0 = ATen's default)");
   app.add_option("--seed", cmd->s.seed, "seed of the random weights");
   app.add_option("--mode", cmd->mode, "log-likelihood scoring: auto (batched on CUDA, exact on CPU), exact or batched");

@@ -20,8 +20,10 @@ struct LogitsCommand {
     auto m = MptModel::load(model.model, model.options());
     std::vector<std::vector<float>> rows = m->logits(ids);
     // One row per line; %.9g round-trips every float32. JSON has no NaN or infinity: they print as null.
-    std::string out = fmt::format("{{\"model\": \"{}\", \"dtype\": \"{}\", \"device\": \"{}\", \"vocab_size\": {}, \"ids\": [",
-                                  model.model, dtype_name(m->options().dtype), m->options().device, m->config().vocab_size);
+    std::string out = fmt::format(
+        "{{\"model\": \"{}\", \"dtype\": \"{}\", \"weights\": \"{}\", \"device\": \"{}\", \"vocab_size\": {}, \"ids\": [",
+        model.model, dtype_name(m->options().dtype), weight_format_name(m->options().weights), m->options().device,
+        m->config().vocab_size);
     for (size_t i = 0; i < ids.size(); ++i) out += fmt::format("{}{}", i ? ", " : "", ids[i]);
     out += "],\n\"logits\": [\n";
     bool non_finite = false;

@@ -9,10 +9,16 @@
 
 namespace mpt::cli {
 
+const char* const kWeightsHelp =
+    "native (the --dtype), int8 (linear layers and embeddings quantized to per-row int8 while loading, "
+    "weight-only: activations keep the compute dtype), or int8-dynamic (the same weights, multiplied by "
+    "libtorch's dynamically quantized linear, which also rounds activations to 8 bits; CPU only)";
+
 ModelOptions ModelFlags::options() const {
   ModelOptions o;
   o.device = device;
   o.dtype = parse_dtype(dtype, "--dtype");
+  o.weights = parse_weight_format(weights, "--weights");
   o.threads = threads;
   return o;
 }
@@ -30,6 +36,7 @@ void add_model_flags(CLI::App& app, ModelFlags& flags, bool with_model) {
       app.add_option("--model", flags.model, "checkpoint directory (config.json + model.safetensors, shards with an index, or pytorch_model.bin)")
         ->required();
   app.add_option("--dtype", flags.dtype, "dtype of the weights (and of activations on CUDA; CPU computes in fp32): fp32, bf16 or fp16 (CUDA only)");
+  app.add_option("--weights", flags.weights, kWeightsHelp);
   app.add_option("--device", flags.device, "cpu, cuda or cuda:N");
   app.add_option("--threads", flags.threads, "CPU threads (0 = ATen's default: OMP_NUM_THREADS, else the physical cores it detects)")
       ->check(at_least(0));

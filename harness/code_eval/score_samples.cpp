@@ -48,7 +48,7 @@ std::vector<Sample> read_samples(const std::string& path, const std::vector<code
 
 // Runs every sample in the pool, feeding it all at once; results come back in input order.
 std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
-                                     const code::AssemblyOptions& assembly) {
+                                     const code::AssemblyOptions& assembly, sandbox::Checking checking) {
   std::vector<ExecutionResult> results(samples.size());
   std::mutex mutex;
   std::condition_variable all_done;
@@ -56,7 +56,7 @@ std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vect
   Progress progress("executing", static_cast<int64_t>(samples.size()), "prog");
   for (size_t i = 0; i < samples.size(); ++i) {
     code::AssembledProgram a = code::assemble_program(*samples[i].problem, samples[i].completion, assembly);
-    pool.submit(sandbox::Program{a.solution, a.test, a.entry_point}, [&, i](ExecutionResult r) {
+    pool.submit(sandbox::Program{a.solution, a.test, a.entry_point, a.prelude, checking}, [&, i](ExecutionResult r) {
       std::lock_guard lock(mutex);
       results[i] = std::move(r);
       progress.advance();
@@ -83,7 +83,7 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   sandbox::SandboxPool pool(options.sandbox);
   MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<ExecutionResult> results = execute(pool, samples, options.assembly);
+  std::vector<ExecutionResult> results = execute(pool, samples, options.assembly, options.checking);
 
   ScoreSamplesSummary summary;
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

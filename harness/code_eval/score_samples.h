@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sandbox/program.h"
 #include "sandbox/sandbox_config.h"
 #include "sandbox/verdict.h"
 #include "tasks/code/completion_postprocess.h"
@@ -33,6 +34,7 @@ struct ScoreSamplesOptions {
   code::Postprocess postprocess = code::Postprocess::None;  // human-eval runs completions as given
   code::AssemblyOptions assembly;
   sandbox::Config sandbox;
+  sandbox::Checking checking = sandbox::Checking::SplitProcess;  // where check() runs (docs/sandbox.md)
 };
 
 struct ScoreSamplesSummary {

@@ -24,6 +24,14 @@ const char* const kCommonDenied[] = {
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "quotactl", "quotactl_fd", "iopl",
     "ioperm", "lookup_dcookie", "open_by_handle_at", "name_to_handle_at", "fanotify_init", "vhangup",
     "uselib", "nfsservctl", "sysfs", "_sysctl",
+    // Kernel memory outside RLIMIT_AS and host-wide kernel objects: anonymous memory files (their
+    // pages count against no limit of the program), AIO contexts (fs.aio-nr is one counter for the
+    // whole host), POSIX message queues and System V IPC (objects that outlive the process in the
+    // IPC namespace and take kernel memory).
+    "memfd_create", "memfd_secret", "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents",
+    "io_pgetevents", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl", "shmget", "shmat",
+    "shmdt", "shmctl",
 };
 
 // Denied only in the program filter (the zygote needs them to build each program's sandbox).

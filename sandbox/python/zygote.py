@@ -347,7 +347,8 @@ class Zygote:
             remaining = deadline - time.monotonic()
             if remaining <= 0 and not killed:
                 timed_out = not done   # a program that signalled completion has passed; it just lingers
-                self.kill(pid)
+                for proc in procs:
+                    self.kill(proc["pid"])
                 killed = True
             wait_ms = 1000 if killed else max(1, int(remaining * 1000) + 1)
             for fd, _ in poller.poll(wait_ms):
@@ -361,9 +362,16 @@ class Zygote:
                         continue
                     if sum(totals.values()) > cfg["output_bytes"] and not killed and not done:
                         output_limit = killed = True
-                        self.kill(pid)
+                        for proc in procs:
+                            self.kill(proc["pid"])
         candidate_status, candidate_killed = None, False
         if candidate:
+            if streams[main["fds"][2]].endswith(b"\nC\n"):
+                # The checker saw the candidate's channel close: the candidate is ending on its own
+                # (closing its files comes before its exit status exists). Its status tells how.
+                cand_fd = os.pidfd_open(candidate["pid"])
+                select.select([cand_fd], [], [], max(5.0, deadline - time.monotonic()))
+                os.close(cand_fd)
             # Still running now means the checker ended first (or was ended): this kill is ours.
             reaped, candidate_status = os.waitpid(candidate["pid"], os.WNOHANG)
             candidate_killed = reaped == 0

@@ -113,6 +113,23 @@ def _answer(reply):
     raise PlainDataError("the candidate's process sent a malformed answer")
 
 
+def usable_prelude(prelude):
+    """The checker's prelude as Python that compiles: the prompt as given (HumanEval's end in a
+    docstring, a complete function), else with `pass` as the body of its last, unfinished block
+    (a prompt that is just a signature), else nothing (the test then runs alone)."""
+    if prelude and not prelude.endswith("\n"):
+        prelude += "\n"
+    lines = [line for line in prelude.split("\n") if line.strip()]
+    indent = (lines[-1][:len(lines[-1]) - len(lines[-1].lstrip())] + "    ") if lines else ""
+    for text in (prelude, prelude + indent + "pass\n"):
+        try:
+            compile(text, "<prelude>", "exec", dont_inherit=True)
+            return text
+        except (SyntaxError, ValueError):
+            pass
+    return ""
+
+
 def connect_candidate(calls, replies, read, write):
     """The checker's side: waits for the candidate to be ready (re-raising its solution's exception,
     as the in-process mode would) and returns the proxy the test calls as `candidate`."""

@@ -300,7 +300,7 @@ class Zygote:
                 serve_candidate(req["solution"], req["entry_point"], 4, 5, read, write)
             elif role == "checker":
                 proxy = connect_candidate(4, 5, read, write)
-                run_checked(req.get("prelude", ""), req["test"], req["entry_point"], req["seq"], cfg["done_path"],
+                run_checked(usable_prelude(req.get("prelude", "")), req["test"], req["entry_point"], req["seq"], cfg["done_path"],
                             audit, flushes, proxy)
             else:
                 run_checked(req["solution"], req["test"], req["entry_point"], req["seq"], cfg["done_path"],

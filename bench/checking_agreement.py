@@ -44,6 +44,17 @@ WHOLE_BODIES = [
     ("memory", "    x = bytearray(8 << 30)\n"),
     ("print_flood", "    while True:\n        print('x' * 1000)\n"),
 ]
+# The canonical answer, after which the function changes its list, dict and set arguments in place:
+# in-process a test that looks at an argument again (or passes the same object twice) sees the
+# change; split-process the arguments are copies. Counts the problems where that matters.
+MUTATES_ARGUMENTS = (
+    "\nimport copy as _mpt_copy\n_mpt_original = {entry}\n"
+    "def {entry}(*args, **kwargs):\n"
+    "    result = _mpt_copy.deepcopy(_mpt_original(*args, **kwargs))\n"
+    "    for a in list(args) + list(kwargs.values()):\n"
+    "        if isinstance(a, list):\n            a.append(None)\n"
+    "        elif isinstance(a, (dict, set)):\n            a.clear()\n"
+    "    return result\n")
 SLOW_BODIES = [("loop", "    while True:\n        pass\n")]   # every 10th problem: each takes the timeout
 
 
@@ -58,6 +69,7 @@ def samples(problems):
         lines = canon.rstrip("\n").split("\n")
         if len(lines) > 1:
             out.append((p["task_id"], "last_line_dropped", "\n".join(lines[:-1]) + "\n"))
+        out.append((p["task_id"], "mutates_arguments", canon + MUTATES_ARGUMENTS.format(entry=p["entry_point"])))
         for name, body in WHOLE_BODIES + (SLOW_BODIES if index % 10 == 0 else []):
             out.append((p["task_id"], name, body))
     return out
@@ -92,8 +104,15 @@ def main():
     split, inproc = results["split-process"], results["in-process"]
     same_passed = sum(a["passed"] == b["passed"] for a, b in zip(split, inproc))
     same_verdict = sum(a["verdict"] == b["verdict"] for a, b in zip(split, inproc))
-    wrong = [i for i, r in enumerate(rows) if r[1] != "canonical"]
-    print("samples: %d (%d canonical, %d wrong or hostile)" % (len(rows), len(rows) - len(wrong), len(wrong)))
+    wrong = [i for i, r in enumerate(rows) if r[1] not in ("canonical", "mutates_arguments")]
+    print("samples: %d (%d canonical or argument-mutating, %d wrong or hostile)"
+          % (len(rows), len(rows) - len(wrong), len(wrong)))
+    print("wrong or hostile, same passed/failed: %d/%d, same verdict: %d/%d"
+          % (sum(split[i]["passed"] == inproc[i]["passed"] for i in wrong), len(wrong),
+             sum(split[i]["verdict"] == inproc[i]["verdict"] for i in wrong), len(wrong)))
+    mut = [i for i, r in enumerate(rows) if r[1] == "mutates_arguments"]
+    print("argument-mutating canonical answers passed: split-process %d/%d, in-process %d/%d"
+          % (sum(split[i]["passed"] for i in mut), len(mut), sum(inproc[i]["passed"] for i in mut), len(mut)))
     print("same passed/failed: %d/%d; same verdict category: %d/%d" % (same_passed, len(rows), same_verdict, len(rows)))
     print("wrong or hostile passed: split-process %d, in-process %d"
           % (sum(split[i]["passed"] for i in wrong), sum(inproc[i]["passed"] for i in wrong)))

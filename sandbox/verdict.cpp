@@ -94,11 +94,13 @@ ExecutionResult classify(const RunFacts& f) {
   ExecutionResult r;
   if (!f.error.empty()) {
     r = make(Verdict::InfrastructureError, "infrastructure error: " + f.error);
-  } else if (f.report.rfind("R\n", 0) != 0) {
+  } else if (f.report.rfind("R\n", 0) != 0 && !(f.split && (f.timed_out || f.output_limit))) {
+    // (Split-process, the candidate's output or clock can end both processes while the checker
+    // is still setting up: that is the candidate's verdict, below.)
     std::string why = f.report.rfind('S', 0) == 0 ? f.report.substr(1) : "the program process ended during set-up";
     while (!why.empty() && why.back() == '\n') why.pop_back();
     r = make(Verdict::InfrastructureError, "infrastructure error: sandbox set-up failed: " + why);
-  } else if (f.done) {
+  } else if (f.done && f.report.rfind("R\n", 0) == 0) {
     r = make(Verdict::Passed, "passed");
   } else if (f.timed_out) {
     r = make(Verdict::Timeout, "timed out");

@@ -42,8 +42,9 @@ def describe_exception(e):
     return ("raise", name, args, message)
 
 
-def serve_candidate(solution, entry, calls, replies, read, write):
-    """The candidate's process: runs the solution, then answers calls until the checker hangs up."""
+def serve_candidate(solution, entry, calls, replies, read, write, flush):
+    """The candidate's process: runs the solution, then answers calls until the checker hangs up.
+    Its output is flushed before every answer: the process may be ended as soon as the checker is done."""
     g = {}
     try:
         exec(compile(solution, "<string>", "exec", dont_inherit=True), g)
@@ -51,8 +52,10 @@ def serve_candidate(solution, entry, calls, replies, read, write):
             raise NameError("name '%s' is not defined" % entry)
         function = g[entry]
     except BaseException as e:
+        flush()
         plain_send(replies, describe_exception(e), False, write)
         return
+    flush()
     plain_send(replies, ("ready",), True, write)
     while True:
         call = plain_receive(calls, read)
@@ -69,6 +72,7 @@ def serve_candidate(solution, entry, calls, replies, read, write):
             body = plain_encode(("refused", "the candidate's answer: %s" % e), True)
         except BaseException as e:   # e.g. MemoryError while encoding a huge answer
             body = plain_encode(describe_exception(e), True)
+        flush()
         plain_send_body(replies, body, write)
 
 

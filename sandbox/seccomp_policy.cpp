@@ -1,5 +1,6 @@
 #include "sandbox/seccomp_policy.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -90,6 +91,14 @@ std::string build_seccomp_filter(FilterKind kind) {
   check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX)), "socket");
   check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socketpair), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX)),
         "socketpair");
+  // Kernel buffers stay at their defaults: no larger socket buffers (up to net.core.wmem_max each,
+  // which may be MiBs) and no larger pipes (up to fs.pipe-max-size each). Queued data in them is
+  // kernel memory that RLIMIT_AS does not count.
+  for (int option : {SO_SNDBUF, SO_RCVBUF, SO_SNDBUFFORCE, SO_RCVBUFFORCE})
+    check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2, SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
+                           SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))),
+          "setsockopt");
+  check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, F_SETPIPE_SZ)), "fcntl");
   if (kind == FilterKind::Program) {
     for (unsigned long flag : kNamespaceFlags)
       check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)),

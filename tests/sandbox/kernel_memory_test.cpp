@@ -64,7 +64,8 @@ const char* const kMemfdAttack =
     "raise err\n";
 
 // Every call that allocates kernel memory outside RLIMIT_AS, made raw (the audit hook is off for
-// this program so that ctypes is there): each must fail with EPERM from the filter.
+// this program so that ctypes is there), and growing socket and pipe buffers: each must fail with
+// EPERM from the filter.
 const char* const kSyscallSweep =
     "import ctypes\n"
     "libc = ctypes.CDLL(None, use_errno=True)\n"
@@ -81,6 +82,14 @@ const char* const kSyscallSweep =
     "    r = libc.syscall(nr, *args)\n"
     "    if r != -1 or ctypes.get_errno() != 1:\n"
     "        allowed.append('%s: %d errno %d' % (name, r, ctypes.get_errno()))\n"
+    "import fcntl, os, socket\n"
+    "a, b = socket.socketpair()\n"
+    "for option in (socket.SO_SNDBUF, socket.SO_RCVBUF, 32, 33):\n"
+    "    try:\n        a.setsockopt(socket.SOL_SOCKET, option, 1 << 22)\n"
+    "        allowed.append('socket buffer option %d' % option)\n"
+    "    except PermissionError:\n        pass\n"
+    "r, w = os.pipe()\n"
+    "try:\n    fcntl.fcntl(w, 1031, 1 << 20)\n    allowed.append('F_SETPIPE_SZ')\nexcept PermissionError:\n    pass\n"
     "assert not allowed, allowed\n"
     "def f(x):\n    return x + 1\n";
 

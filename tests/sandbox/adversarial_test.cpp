@@ -189,6 +189,9 @@ std::vector<Case> hostile_cases() {
        "failed: line one\nline two\\n"},
       {"long_exception_message", "def f(x):\n    raise ValueError('x' * 100000 + 'END')\n", Verdict::Failed,
        "xxxxEND"},
+      // A message of 120 MiB under a 256 MiB address space: copying it whole to report it would fail.
+      {"huge_exception_message", "def f(x):\n    raise ValueError('END'.rjust(120 << 20, 'x'))\n", Verdict::Failed,
+       "xxxxEND"},
       // Kernel memory outside RLIMIT_AS (an anonymous file's pages count against no limit).
       {"memfd", "import os\nos.memfd_create('x')\n" + good, Verdict::Failed, "Operation not permitted"},
       // Modules that reach raw memory or interpreter internals, or start a subinterpreter (which

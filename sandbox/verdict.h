@@ -46,12 +46,19 @@ struct RunFacts {
   bool timed_out = false;  // killed at the wall-clock deadline
   bool output_limit = false;
   bool done = false;       // the completion marker arrived from the program's own process
-  std::string report;      // the report channel: "R\n" after set-up, then "F<type>\t<msg>" / "T<event>" lines
+  std::string report;      // the report channel: "R\n" after set-up, then "F<type>\t<msg>" / "T<event>" / "C" lines
   uint64_t output_bytes = 0;
+  // Split-process checking: the candidate's process (the facts above are the checker's).
+  bool split = false;
+  int candidate_status = 0;        // its exit status; negative = killed by signal -status
+  bool candidate_killed = false;   // still running when the checker ended (the zygote ended it)
+  std::string candidate_report;    // the end of its report channel (only a "T" line is used)
 };
 
 // Classifies one run. Precedence: infrastructure, passed (marker), timeout, output limit, signal,
-// then the last report line (forbidden operation, MemoryError, other exception), then the exit status.
+// then the last report line (forbidden operation, MemoryError, other exception, the candidate's
+// process gone: then its exit status or signal), then the exit status.
+// A "F" line's message is unescaped (\\ \n \r); the zygote keeps at most its last 8192 characters.
 ExecutionResult classify(const RunFacts& facts);
 
 }  // namespace mpt::sandbox

@@ -169,7 +169,7 @@ ZygoteProcess::~ZygoteProcess() {
 
 ZygoteResponse ZygoteProcess::run(const Program& program, int64_t seq) {
   if (pid_ < 0) throw runtime_error("sandbox worker is not running", "zygote", "a live zygote", "a dead one");
-  double timeout = setup_.config().limits.timeout_seconds;
+  double timeout = program.timeout_seconds > 0 ? program.timeout_seconds : setup_.config().limits.timeout_seconds;
   std::string error, body;
   bool ok = write_frame(request_fd_, encode_request(program, seq, timeout), Clock::now() + kGrace, error) &&
             read_frame(response_fd_, body,

@@ -86,7 +86,8 @@ bool read_frame(int fd, std::string& body, Clock::time_point deadline, std::stri
 
 std::string encode_request(const Program& p, int64_t seq, double timeout_seconds) {
   json j = {{"seq", seq},           {"solution", p.solution}, {"test", p.test},       {"entry_point", p.entry_point},
-            {"timeout", timeout_seconds}, {"audit_hook", p.audit_hook}, {"seccomp", p.seccomp}};
+            {"timeout", timeout_seconds}, {"audit_hook", p.audit_hook}, {"seccomp", p.seccomp},
+            {"checking", p.checking == Checking::SplitProcess ? "split" : "in-process"}, {"prelude", p.prelude}};
   // Programs may hold any bytes; invalid UTF-8 is replaced rather than rejected, as Python would
   // reject it at compile time anyway.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -107,6 +108,13 @@ ZygoteResponse decode_response(const std::string& body) {
     r.facts.done = j.at("done").get<bool>();
     r.facts.report = j.at("report").get<std::string>();
     r.facts.output_bytes = j.at("stdout_bytes").get<uint64_t>() + j.at("stderr_bytes").get<uint64_t>();
+    if (j.contains("candidate")) {
+      const json& c = j["candidate"];
+      r.facts.split = true;
+      r.facts.candidate_status = c.at("status").get<int>();
+      r.facts.candidate_killed = c.at("killed").get<bool>();
+      r.facts.candidate_report = c.at("report").get<std::string>();
+    }
     r.stdout_text = j.at("stdout").get<std::string>();
     r.stderr_text = j.at("stderr").get<std::string>();
     r.wall_seconds = j.at("wall").get<double>();

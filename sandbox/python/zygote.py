@@ -1,20 +1,24 @@
 # mpt-eval sandbox zygote (embedded into the mpt_sandbox library at build time).
 #
+# Embedded after plain_data.py, split_check.py and audit_guards.py (one source, run with -c).
+#
 # The harness starts one zygote per worker, already inside the worker's sandbox (own user, pid, net,
 # mount, ipc and uts namespaces, read-only system view, seccomp filter; see sandbox/zygote_process.cpp).
 # The zygote imports the modules HumanEval programs use once, then serves requests on fd 0 and answers
 # on fd 1 (frames: 4-byte big-endian length + JSON). For each program it clones ONE fresh process with
 # new user, pid, net, mount, ipc and uts namespaces (nested in the worker's), which sets up its own
-# limits, drops to a non-root uid, installs the program seccomp filter and the audit hook, and runs:
+# limits, drops to a non-root uid, installs the program seccomp filter and the audit hook. With
+# split-process checking (the default) there are two such processes per program:
 #
-#     exec(solution)                  # prompt + completion (untrusted)
-#     exec(test)                      # defines check (trusted text, runs in the same globals)
-#     check(<entry point>)            # only the genuine `check` compiled from the test is accepted
-#     connect(/.mpt/done)             # the completion marker: only this frame may open a socket
+#     candidate:  exec(solution), then answer calls of <entry point> with plain data (split_check.py)
+#     checker:    exec(prelude); exec(test); check(proxy)   # proxy: calls the candidate over one pipe pair
+#                 connect(/.mpt/done)                       # the completion marker, from the checker only
 #
-# The zygote itself never runs untrusted code. Threat model and verdicts: docs/sandbox.md.
+# and in-process checking runs exec(solution); exec(test); check(<entry point>); connect(/.mpt/done)
+# in one process. The zygote itself never runs untrusted code. Threat model: docs/sandbox.md.
 import _socket
 import ctypes
+import fcntl
 import gc
 import json
 import os
@@ -25,16 +29,17 @@ import struct
 import sys
 import time
 import types
-import _frozen_importlib_external
+import math
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
 CLONE_NEWUSER, CLONE_NEWPID, CLONE_NEWNET = 0x10000000, 0x20000000, 0x40000000
-MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY = 2, 4, 8, 1
+MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_RDONLY, MS_BIND = 2, 4, 8, 1, 4096
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 1, 38, 22, 2
 SIGCHLD, SIGKILL = 17, 9
 EXIT_TAMPER = 86          # the audit hook stopped a forbidden operation
 EXIT_SETUP = 87           # the sandbox could not be set up (an infrastructure error)
-KEEP_REPORT = 4096        # bytes of the report channel sent back
+EXIT_ESCAPED = 88         # a program process returned into zygote code (never expected)
+KEEP_REPORT = 80 << 10    # bytes of the report channel sent back (its end): room for one full record
 
 # ctypes objects live only in this dict: the program process clears it before any untrusted code
 # runs, so no Python-level path leads from the program to a raw libc function.
@@ -89,6 +94,7 @@ class Zygote:
         _K["fprog"] = SockFprog(len(bpf) // 8, ctypes.addressof(_K["bpf_buf"]))
         for name in cfg["preload"]:
             __import__(name)
+        self.hidden_files = banned_extension_files() if self.isolate else []
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         if os.path.exists(cfg["done_path"]):
             os.unlink(cfg["done_path"])
@@ -119,13 +125,47 @@ class Zygote:
     def run(self, req):
         started = time.monotonic()
         self.drain_listener()
+        spawned = []
+        try:
+            if req.get("checking") == "split":
+                call_r, call_w = os.pipe()
+                reply_r, reply_w = os.pipe()
+                try:
+                    spawned.append(self.spawn(req, "candidate", {4: call_r, 5: reply_w}))
+                    spawned.append(self.spawn(req, "checker", {4: call_w, 5: reply_r}))
+                finally:
+                    for fd in (call_r, call_w, reply_r, reply_w):
+                        os.close(fd)
+            else:
+                spawned.append(self.spawn(req, "program", {}))
+        except BaseException:
+            for proc in spawned:
+                self.kill(proc["pid"])
+                os.waitpid(proc["pid"], 0)
+                for fd in proc["fds"]:
+                    os.close(fd)
+            raise
+        released = time.monotonic()
+        response = self.supervise(req, spawned[-1], spawned[0] if len(spawned) > 1 else None)
+        response["phases"].update(clone=sum(p["clone"] for p in spawned), maps=sum(p["maps"] for p in spawned),
+                                  spawn=released - started)
+        return response
+
+    def spawn(self, req, role, channel):
+        """Starts one program process for `role`; returns its pid, its stdout/stderr/report pipes'
+        read ends and how long the clone and the id maps took."""
+        started = time.monotonic()
         zygote_pid = os.getpid()
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         rep_r, rep_w = os.pipe()
         sync_r, sync_w = os.pipe()
         flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS
-        if self.isolate:
+        # The checker runs only trusted code (the prompt, the test, plain data decoded by this file's
+        # code): it stays in the worker's namespaces, which saves creating and tearing down six.
+        # Its other walls (uid, no capabilities, rlimits, seccomp, audit hook) are the program's.
+        namespaces = self.isolate and role != "checker"
+        if namespaces:
             _K["py"].PyOS_BeforeFork()
             pid = _K["py"].syscall(self.cfg["sys_clone"], ctypes.c_ulong(flags | SIGCHLD), 0, 0, 0, 0)
             if pid == 0:
@@ -139,33 +179,49 @@ class Zygote:
         else:
             pid = os.fork()
         if pid == 0:
-            self.child(req, sync_r, out_w, err_w, rep_w, zygote_pid)  # never returns
+            exit_ = os._exit
+            try:
+                fds = dict(channel)
+                fds.update({1: out_w, 2: err_w, 3: rep_w})
+                self.child(req, role, sync_r, fds, zygote_pid)   # ends with os._exit
+            finally:
+                exit_(EXIT_ESCAPED)
         cloned = time.monotonic()
         for fd in (out_w, err_w, rep_w, sync_r):
             os.close(fd)
         try:
-            if self.isolate:
+            if namespaces:
                 for name in ("uid_map", "gid_map"):
                     with open("/proc/%d/%s" % (pid, name), "w") as f:
                         f.write(self.cfg[name])
             os.write(sync_w, b"g")
+        except BaseException:
+            self.kill(pid)
+            os.waitpid(pid, 0)
+            for fd in (out_r, err_r, rep_r):
+                os.close(fd)
+            raise
         finally:
             os.close(sync_w)
-        released = time.monotonic()
-        response = self.supervise(req, pid, out_r, err_r, rep_r)
-        response["phases"].update(clone=cloned - started, maps=released - cloned)
-        return response
+        return {"pid": pid, "fds": (out_r, err_r, rep_r), "clone": cloned - started, "maps": time.monotonic() - cloned}
 
     # ---- the program process (runs in the child; never returns) ----
 
-    def child(self, req, sync_r, out_w, err_w, rep_w, zygote_pid):
+    def child(self, req, role, sync_r, fds, zygote_pid):
+        """The program process of `role` ("program": solution and test in one process; "candidate"
+        or "checker" of split-process checking). fds: what becomes fd 1 (stdout), 2 (stderr),
+        3 (report) and, split, 4 and 5 (the channel). Never returns."""
         cfg = self.cfg
+        # Bound before any untrusted code runs: rebinding os._exit or os.write later changes nothing here.
+        exit_, write, read = os._exit, os.write, os.read
         try:
             if os.read(sync_r, 1) != b"g":
                 os._exit(EXIT_SETUP)
             setup_start = time.monotonic()
             libc = _K["libc"]
-            if self.isolate:
+            if self.isolate and role == "checker":
+                workdir = "/"   # the worker's read-only root; the checker writes no files
+            elif self.isolate:
                 tmp_opts = "size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d" % (
                     cfg["tmpfs_bytes"], cfg["tmpfs_inodes"], cfg["uid"], cfg["gid"])
                 check_os(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC),
@@ -174,13 +230,24 @@ class Zygote:
                 check_os(libc.mount(b"tmpfs", b"/proc", b"tmpfs",
                                     ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY),
                                     b"size=4k,nr_inodes=1,mode=0555"), "mount /proc")
+                if role == "candidate":   # only the checker may reach the completion socket
+                    check_os(libc.mount(b"tmpfs", b"/.mpt", b"tmpfs",
+                                        ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY),
+                                        b"size=4k,nr_inodes=1,mode=0555"), "mount /.mpt")
+                # The banned extension modules' files read as empty: they cannot be loaded afresh.
+                for path in self.hidden_files:
+                    check_os(libc.mount(b"/dev/null", path.encode(), None, ctypes.c_ulong(MS_BIND), None),
+                             "hide " + path)
                 workdir = "/tmp"
             else:
                 workdir = os.path.join(cfg["unsafe_workdir"], "p%d" % os.getpid())
                 os.mkdir(workdir, 0o700)
                 if os.getuid() == 0:
                     os.chown(workdir, cfg["uid"], cfg["gid"])
-                os.setsid()
+            # A session and process group of its own: kill(0, ...) reaches a process group across pid
+            # namespaces, so sharing the zygote's would let a program signal every process of the
+            # same uid in it (the checker, the other workers' programs).
+            os.setsid()
             os.chdir(workdir)
             if self.isolate or os.getuid() == 0:
                 os.setgroups([])
@@ -193,21 +260,29 @@ class Zygote:
                 check_os(libc.prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0), "parent-death signal")
                 if os.getppid() != zygote_pid:
                     os._exit(EXIT_SETUP)
-            for name, (soft, hard) in cfg["rlimits"].items():   # only ever lowered
+            rlimits = dict(cfg["rlimits"])
+            cpu = math.ceil(req["timeout"]) + 1   # CPU seconds: a backstop behind the wall clock
+            rlimits["RLIMIT_CPU"] = [cpu, cpu + 1]
+            for name, (soft, hard) in rlimits.items():   # only ever lowered
                 which = resource.__dict__[name]
                 current = resource.getrlimit(which)[1]
                 hard = hard if current == resource.RLIM_INFINITY else min(hard, current)
                 resource.setrlimit(which, (min(soft, hard), hard))
-            null = os.open("/dev/null", os.O_RDONLY)
-            for src, dst in ((null, 0), (out_w, 1), (err_w, 2), (rep_w, 3)):
+            fds[0] = os.open("/dev/null", os.O_RDONLY)
+            moved = {dst: fcntl.fcntl(src, fcntl.F_DUPFD, 6) for dst, src in fds.items()}   # clear of 0..5
+            for dst, src in moved.items():
                 os.dup2(src, dst)
-            os.closerange(4, 1 << 20)
+            os.closerange(len(fds), 1 << 20)
             check_os(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
             if req.get("seccomp", True) and self.isolate:
                 check_os(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(_K["fprog"]), 0, 0), "seccomp")
             # No Python-level path may lead from the program to ctypes (raw memory, raw syscalls).
-            for name in [m for m in sys.modules if m == "ctypes" or m.startswith(("ctypes.", "_ctypes"))]:
-                del sys.modules[name]
+            # These go with the audit hook (the Python-level layer, which tests switch off to show
+            # that the layers below hold).
+            if req.get("audit_hook", True):
+                for name in [m for m in sys.modules if m.startswith(BANNED_MODULE_PREFIXES)]:
+                    del sys.modules[name]
+                guard_extension_loading()
             for name in ("ctypes", "SockFprog"):
                 globals().pop(name, None)
             _K.clear()
@@ -216,41 +291,68 @@ class Zygote:
             os.write(3, b"R\nP%.6f\n" % (time.monotonic() - setup_start))
         except BaseException as e:
             try:
-                os.write(rep_w, ("S%s: %s\n" % (type(e).__name__, e)).encode("utf-8", "replace")[:KEEP_REPORT])
+                write(fds[3], ("S%s: %s\n" % (type(e).__name__, e)).encode("utf-8", "replace")[:4096])
             finally:
-                os._exit(EXIT_SETUP)
+                exit_(EXIT_SETUP)
         flushes = (sys.stdout.flush, sys.stderr.flush)   # bound before the program can replace them
+        status = 1
         try:
-            run_checked(req["solution"], req["test"], req["entry_point"], req["seq"], cfg["done_path"],
-                        req.get("audit_hook", True), flushes)
+            audit = req.get("audit_hook", True)
+            if role == "candidate":
+                if audit:
+                    arm(None)   # no frame of the candidate's process may use a socket
+                serve_candidate(req["solution"], req["entry_point"], 4, 5, read, write, lambda: flush_all(flushes))
+            elif role == "checker":
+                proxy = connect_candidate(4, 5, read, write)
+                run_checked(usable_prelude(req.get("prelude", "")), req["test"], req["entry_point"], req["seq"], cfg["done_path"],
+                            audit, flushes, proxy)
+            else:
+                run_checked(req["solution"], req["test"], req["entry_point"], req["seq"], cfg["done_path"],
+                            audit, flushes, None)
+            status = 0
         except BaseException as e:
-            report_failure(e)
-            flush_all(flushes)
-            os._exit(1)
-        os._exit(0)
+            report_failure(e, write)
+        finally:
+            # Whatever happened (a failing report, a patched os._exit, an exception from a finalizer),
+            # the process ends here: it never returns into the zygote's code.
+            try:
+                flush_all(flushes)
+            finally:
+                exit_(status)
 
     # ---- supervision (in the zygote) ----
 
-    def supervise(self, req, pid, out_r, err_r, rep_r):
+    def supervise(self, req, main, candidate):
+        """Waits for `main` (the program, or the checker) to end, within the request's wall clock,
+        collecting output; ends `candidate` (split-process) with it. The verdict facts are main's:
+        its exit status, its report channel and the completion marker from its pid. Output of both
+        counts towards the output limit; the candidate's report channel is read and dropped."""
         cfg = self.cfg
+        pid = main["pid"]
+        procs = [main] + ([candidate] if candidate else [])
         t0 = time.monotonic()
         deadline = t0 + req["timeout"]
         exited = None
         pidfd = os.pidfd_open(pid)
-        streams = {out_r: bytearray(), err_r: bytearray(), rep_r: bytearray()}
-        totals = {out_r: 0, err_r: 0}
+        streams, totals, reports = {}, {}, set()
+        for proc in procs:
+            out_r, err_r, rep_r = proc["fds"]
+            for fd in proc["fds"]:
+                streams[fd] = bytearray()
+                os.set_blocking(fd, False)
+            totals[out_r] = totals[err_r] = 0
+            reports.add(rep_r)
         open_fds = set(streams)
-        for fd in streams:
-            os.set_blocking(fd, False)
         poller = select.poll()
-        for fd in (out_r, err_r, rep_r, pidfd, self.listener.fileno()):
+        for fd in list(streams) + [pidfd, self.listener.fileno()]:
             poller.register(fd, select.POLLIN)
         status, timed_out, output_limit, done, killed = None, False, False, False, False
         while status is None:
             remaining = deadline - time.monotonic()
             if remaining <= 0 and not killed:
                 timed_out = not done   # a program that signalled completion has passed; it just lingers
-                self.kill(pid)
+                for proc in procs:
+                    self.kill(proc["pid"])
                 killed = True
             wait_ms = 1000 if killed else max(1, int(remaining * 1000) + 1)
             for fd, _ in poller.poll(wait_ms):
@@ -260,35 +362,62 @@ class Zygote:
                 elif fd == self.listener.fileno():
                     done = self.accept_done(pid, req["seq"]) or done
                 elif fd in open_fds:
-                    if not self.read_stream(fd, streams, totals, open_fds, poller):
+                    if not self.read_stream(fd, streams, totals, reports, open_fds, poller):
                         continue
                     if sum(totals.values()) > cfg["output_bytes"] and not killed and not done:
                         output_limit = killed = True
-                        self.kill(pid)
-        for fd in list(open_fds):   # whatever the program wrote before it ended
-            while self.read_stream(fd, streams, totals, open_fds, poller):
+                        for proc in procs:
+                            self.kill(proc["pid"])
+        candidate_status, candidate_killed = None, False
+        if candidate:
+            if streams[main["fds"][2]].endswith(b"\nC\n"):
+                # The checker saw the candidate's channel close: the candidate is ending on its own
+                # (closing its files comes before its exit status exists). Its status tells how.
+                cand_fd = os.pidfd_open(candidate["pid"])
+                select.select([cand_fd], [], [], max(5.0, deadline - time.monotonic()))
+                os.close(cand_fd)
+            # Still running now means the checker ended first (or was ended): this kill is ours.
+            reaped, candidate_status = os.waitpid(candidate["pid"], os.WNOHANG)
+            candidate_killed = reaped == 0
+            if candidate_killed:
+                self.kill(candidate["pid"])
+                candidate_status = os.waitpid(candidate["pid"], 0)[1]
+        for fd in list(open_fds):   # whatever the processes wrote before they ended
+            while self.read_stream(fd, streams, totals, reports, open_fds, poller):
                 pass
-        for fd in (out_r, err_r, rep_r, pidfd):
-            os.close(fd)
+        os.close(pidfd)
+        for proc in procs:
+            for fd in proc["fds"]:
+                os.close(fd)
         if not self.isolate:
-            self.remove_tree(os.path.join(cfg["unsafe_workdir"], "p%d" % pid))
+            for proc in procs:
+                self.remove_tree(os.path.join(cfg["unsafe_workdir"], "p%d" % proc["pid"]))
         keep = cfg["keep_output_bytes"]
+        out_r, err_r, rep_r = main["fds"]
         head = bytes(streams[rep_r][:64]).split(b"\n")
         setup = float(head[1][1:]) if len(head) > 2 and head[0] == b"R" and head[1][:1] == b"P" else 0.0
         # Where a program's time went (bench_sandbox prints them): the clone, writing the id maps,
         # the program process's set-up, then set-up to exit, and draining its output afterwards.
         phases = {"setup": setup, "program": exited - t0 - setup, "drain": time.monotonic() - exited}
-        return {
+        stdout = b"".join(bytes(streams[p["fds"][0]]) for p in procs)[:keep]
+        stderr = b"".join(bytes(streams[p["fds"][1]]) for p in procs)[:keep]
+        response = {
             "phases": phases,
             "seq": req["seq"], "status": os.waitstatus_to_exitcode(status), "timed_out": timed_out,
             "output_limit": output_limit, "done": done, "wall": time.monotonic() - t0,
-            "stdout": bytes(streams[out_r][:keep]).decode("utf-8", "replace"),
-            "stderr": bytes(streams[err_r][:keep]).decode("utf-8", "replace"),
-            "stdout_bytes": totals[out_r], "stderr_bytes": totals[err_r],
+            "stdout": stdout.decode("utf-8", "replace"), "stderr": stderr.decode("utf-8", "replace"),
+            "stdout_bytes": sum(totals[p["fds"][0]] for p in procs),
+            "stderr_bytes": sum(totals[p["fds"][1]] for p in procs),
             "report": bytes(streams[rep_r]).decode("utf-8", "replace"),
         }
+        if candidate:
+            # Its report's end: a forbidden operation (a "T" line) is told as such when it ended it.
+            response["candidate"] = {"killed": candidate_killed,
+                                     "report": bytes(streams[candidate["fds"][2]][-512:]).decode("utf-8", "replace"),
+                                     "status": None if candidate_status is None else os.waitstatus_to_exitcode(candidate_status)}
+        return response
 
-    def read_stream(self, fd, streams, totals, open_fds, poller):
+    def read_stream(self, fd, streams, totals, reports, open_fds, poller):
         try:
             data = os.read(fd, 65536)
         except BlockingIOError:
@@ -303,7 +432,7 @@ class Zygote:
             if len(buf) < limit:
                 buf += data[:limit - len(buf)]
             totals[fd] += len(data)
-        else:              # the report: its first line (set-up done) and its last KEEP_REPORT bytes
+        elif fd in reports:  # a report: its first line (set-up done) and its last KEEP_REPORT bytes
             buf += data
             if len(buf) > 2 * KEEP_REPORT:
                 del buf[2:len(buf) - KEEP_REPORT]
@@ -329,12 +458,13 @@ class Zygote:
             conn.close()
 
     def kill(self, pid):
-        try:
-            if not self.isolate:
-                os.killpg(pid, SIGKILL)
-            os.kill(pid, SIGKILL)   # the program is pid 1 of its namespace: the whole tree dies with it
-        except ProcessLookupError:
-            pass
+        # Its process group (every program process leads its own; the checker and the unsafe mode's
+        # programs are not namespace inits), then the process itself: a namespace init takes its tree.
+        for send in (os.killpg, os.kill):
+            try:
+                send(pid, SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
 
     @staticmethod
     def remove_tree(path):
@@ -354,54 +484,23 @@ def flush_all(flushes):
             pass
 
 
-def report_failure(e):
-    try:
-        name, text = type(e).__name__, str(e)
-    except BaseException:
-        name, text = "Exception", "(unprintable exception)"
-    os.write(3, ("\nF%s\t%s\n" % (name, text)).encode("utf-8", "replace")[:KEEP_REPORT])
+def report_failure(e, write):
+    """Writes the failure record on the report channel (fd 3), one line:
+    "F<type>\t<message>", the message's backslashes, newlines and carriage returns escaped, at most
+    MESSAGE_KEEP characters of it (its end); "C" when the candidate's process went away."""
+    if type(e) is CandidateGone:
+        write(3, b"\nC\n")
+        return
+    _, name, _, text = describe_exception(e)
+    text = text.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r")
+    write(3, ("\nF%s\t%s\n" % (name.replace("\t", " "), text)).encode("utf-8", "backslashreplace"))
 
 
-def arm(main_frame):
-    """Installs the audit hook (it cannot be removed). It stops, by ending the process:
-    socket use by any frame other than `main_frame` (so only the harness code after check() can
-    signal completion), tracing and profiling (which could skip the test's lines), building code
-    objects, swapping a function's code, walking the garbage collector's object graph, ctypes, and
-    unmarshalling outside the import system."""
-    t, s, getframe, exit_, write = type, str, sys._getframe, os._exit, os.write
-    compile_bytecode = _frozen_importlib_external._compile_bytecode.__code__
-    vetoed = frozenset(("sys.settrace", "sys.setprofile", "code.__new__", "gc.get_objects",
-                        "gc.get_referrers", "gc.get_referents", "ctypes.dlopen", "ctypes.dlsym",
-                        "ctypes.cdata", "ctypes.cdata/buffer"))
-
-    def veto(event):
-        write(3, b"\nT" + event.encode("utf-8", "replace")[:200] + b"\n")
-        exit_(EXIT_TAMPER)
-
-    def hook(event, args):
-        if t(event) is not s:
-            veto("audit event of type %s" % t(event).__name__)
-        if event == "sys._getframe":
-            return
-        if event.startswith("socket."):
-            if getframe(1) is not main_frame:
-                veto(event)
-        elif event in vetoed or event.startswith(("ctypes.", "sys.monitoring")):
-            veto(event)
-        elif event == "object.__setattr__":
-            if t(args[1]) is s and args[1] == "__code__":
-                veto("setting __code__")
-        elif event in ("marshal.loads", "marshal.load"):
-            if getframe(1).f_code is not compile_bytecode:
-                veto(event)
-        elif event == "import":
-            if t(args[0]) is s and (args[0] in ("ctypes", "_ctypes") or args[0].startswith("ctypes.")):
-                veto("import " + args[0])
-
-    sys.addaudithook(hook)
-
-
-def run_checked(solution, test, entry, seq, done_path, audit_hook, flushes):
+def run_checked(solution, test, entry, seq, done_path, audit_hook, flushes, candidate):
+    """Runs solution, then test, then check(candidate or the solution's entry point); signals
+    completion only when check() returned. Split-process: `solution` is the checker's trusted
+    prelude (HumanEval: the prompt, whose helpers some tests call) and `candidate` the proxy, also
+    bound to the entry point's name for tests that call it by name."""
     # Everything used after the first untrusted statement is a local of this frame, bound before
     # any untrusted code runs: a program can rebind this module's globals or the builtins, not these.
     type_, exec_, function_type, code_type = type, exec, types.FunctionType, types.CodeType
@@ -422,6 +521,8 @@ def run_checked(solution, test, entry, seq, done_path, audit_hook, flushes):
     check = g.get("check")
     if type_(check) is not function_type or check.__code__ is not check_code or check.__globals__ is not g:
         raise runtime_error("the test's check function was replaced")
+    if candidate is not None:
+        g[entry] = candidate
     if entry not in g:
         raise name_error("name '%s' is not defined" % entry)
     check(g[entry])

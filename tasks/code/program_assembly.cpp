@@ -71,7 +71,8 @@ AssembledProgram assemble_program(const CodeProblem& problem, const std::string&
   TestStyle style = options.tests;
   if (style == TestStyle::Auto) style = problem.test.empty() ? TestStyle::IoCases : TestStyle::Check;
   AssembledProgram p;
-  p.solution = generation_prompt(problem, options.strip_prompt) + completion;
+  p.prelude = generation_prompt(problem, options.strip_prompt);
+  p.solution = p.prelude + completion;
   p.test = style == TestStyle::IoCases ? io_cases_test(problem) : problem.test;
   p.entry_point = problem.entry_point;
   return p;

@@ -35,6 +35,7 @@ struct AssembledProgram {
   std::string solution;
   std::string test;
   std::string entry_point;
+  std::string prelude;  // the prompt alone (trusted): what split-process checking's checker runs before the test
 };
 
 // The prompt a model should continue: the problem's prompt, or prompt.strip() (Python's whitespace).

@@ -77,15 +77,22 @@ TEST(Execution, CanonicalHumanEvalSolutionsPassAndEmptyOnesFail) {
   sandbox::Config config = test_config(10.0);  // generous: the machine may be busy
   sandbox::SandboxPool pool(config);
   std::vector<sandbox::Program> canonical, empty;
-  for (const auto& p : problems) {
-    auto a = code::assemble_program(p, p.canonical_solution);
-    canonical.push_back({a.solution, a.test, a.entry_point});
-    a = code::assemble_program(p, "    pass\n");
-    empty.push_back({a.solution, a.test, a.entry_point});
+  for (sandbox::Checking checking : {sandbox::Checking::SplitProcess, sandbox::Checking::InProcess}) {
+    for (const auto& p : problems) {
+      auto a = code::assemble_program(p, p.canonical_solution);
+      canonical.push_back({a.solution, a.test, a.entry_point, a.prelude, checking});
+      a = code::assemble_program(p, "    pass\n");
+      empty.push_back({a.solution, a.test, a.entry_point, a.prelude, checking});
+    }
   }
   int passed = 0;
-  for (const auto& r : run_all(pool, canonical)) passed += r.passed();
-  EXPECT_EQ(passed, 164);
+  std::vector<sandbox::ExecutionResult> results = run_all(pool, canonical);
+  for (size_t i = 0; i < results.size(); ++i) {
+    passed += results[i].passed();
+    EXPECT_TRUE(results[i].passed()) << problems[i % problems.size()].task_id << " ("
+                                     << sandbox::checking_name(canonical[i].checking) << "): " << results[i].result;
+  }
+  EXPECT_EQ(passed, 2 * 164);
   passed = 0;
   for (const auto& r : run_all(pool, empty)) passed += r.passed();
   EXPECT_EQ(passed, 0);
@@ -121,9 +128,10 @@ TEST(Execution, SandboxesDieWithTheHarness) {
   }
   char c;
   ASSERT_EQ(read(ready[0], &c, 1), 1);
-  for (int i = 0; i < 500 && processes_of_uid(config.host_id_base + 1).size() < 4; ++i)
+  // Two programs run, each as a checker and a candidate, and each candidate's child.
+  for (int i = 0; i < 500 && processes_of_uid(config.host_id_base + 1).size() < 6; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(processes_of_uid(config.host_id_base + 1).size(), 4u);  // two programs and their children run
+  EXPECT_EQ(processes_of_uid(config.host_id_base + 1).size(), 6u);
   kill(harness, SIGKILL);
   waitpid(harness, nullptr, 0);
   size_t left = 1;

@@ -65,6 +65,10 @@ TEST(Layers, WithoutTheAuditHookSeccompAndTheNamespacesStillHold) {
                 without("import os\nos.setuid(0)\n", false, false),
                 // with every layer on, the same connection is stopped by the audit hook first
                 without(connect_unix, true, true),
+                // without the hook (and its import guards) a banned module's file is still hidden
+                without("import _xxsubinterpreters\n", false, true),
+                // split-process: the candidate's process cannot even see the completion socket
+                without("import socket\nsocket.socket(socket.AF_UNIX).connect('/.mpt/done')\n", false, false),
             });
   EXPECT_EQ(results[0].result, "failed: [Errno 1] Operation not permitted");
   EXPECT_EQ(results[1].result, "failed: 1");  // EPERM from the filter
@@ -74,6 +78,8 @@ TEST(Layers, WithoutTheAuditHookSeccompAndTheNamespacesStillHold) {
   EXPECT_EQ(results[5].result, "failed: [Errno 111] Connection refused");
   EXPECT_EQ(results[6].result, "failed: [Errno 1] Operation not permitted");
   EXPECT_EQ(results[7].result, "failed: forbidden operation in the sandbox: socket.__new__");
+  EXPECT_EQ(results[8].result, "failed: No module named '_xxsubinterpreters'");
+  EXPECT_EQ(results[9].result, "failed: [Errno 2] No such file or directory");
   for (const auto& r : results) EXPECT_EQ(r.verdict, Verdict::Failed) << r.result;
   EXPECT_LT(accept(tcp, nullptr, nullptr), 0);  // nobody reached the host
   EXPECT_LT(accept(unix_fd, nullptr, nullptr), 0);

@@ -123,6 +123,41 @@ TEST_F(ScoreSamples, ResultsAreHumanEvalCompatible) {
   EXPECT_EQ(results[1]["verdict"], "timeout");
 }
 
+// Lines as Python's json.dumps writes them: a lone surrogate escape (e.g. from surrogateescape
+// decoding) is read and written back as it came; a proper pair and an escaped backslash stay as such.
+TEST_F(ScoreSamples, LoneSurrogatesAreReadAndWrittenBackAsTheyCame) {
+  std::string path = (dir_ / "surrogates.jsonl").string();
+  std::ofstream(path) << R"({"task_id": "HumanEval/0", "completion": "    return False\n", "note": "a\udcff b\ud83d\ude00 c\\udcff d\ud800"})"
+                      << "\n"
+                      << R"({"task_id": "HumanEval/0", "completion": "    return '\udcff' == 1\n"})" << "\n";
+  CommandResult r = run_mpt_eval({"score-samples", "-q", "--samples", path, "--k", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(path + "_results.jsonl");
+  std::string first, second;
+  std::getline(in, first);
+  std::getline(in, second);
+  EXPECT_NE(first.find(R"("note":"a\udcff b)" "\xF0\x9F\x98\x80" R"( c\\udcff d\ud800")"), std::string::npos) << first;
+  EXPECT_NE(first.find(R"("result":"failed: ")"), std::string::npos) << first;
+  EXPECT_NE(second.find(R"("completion":"    return '\udcff' == 1\n")"), std::string::npos) << second;
+  EXPECT_NE(second.find(R"("passed":false)"), std::string::npos) << second;
+}
+
+TEST_F(ScoreSamples, CheckingModeIsAnOption) {
+  std::string samples = write("eq.jsonl", {{{"task_id", "HumanEval/0"},
+                                            {"completion", "    class A:\n        def __eq__(self, o):\n"
+                                                           "            return True\n    return A()\n"}}});
+  // The always-equal answer: split-process (the default) judges plain data only; in-process is fooled.
+  CommandResult r = run_mpt_eval({"score-samples", "-q", "--samples", samples, "--k", "1"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["pass@1"], 0.0);
+  r = run_mpt_eval({"score-samples", "-q", "--samples", samples, "--k", "1", "--checking", "in-process"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(json::parse(r.out)["pass@1"], 1.0);
+  r = run_mpt_eval({"score-samples", "-q", "--samples", samples, "--checking", "split"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("split-process or in-process"), std::string::npos) << r.err;
+}
+
 TEST_F(ScoreSamples, BadSamplesAreInputErrorsAndNothingRuns) {
   std::string p = write("bad.jsonl", {{{"task_id", "HumanEval/0"}, {"completion", "    pass\n"}},
                                       {{"task_id", "HumanEval/999"}, {"completion", "    pass\n"}}});

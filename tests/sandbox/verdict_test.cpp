@@ -33,6 +33,48 @@ TEST(Verdict, ExceptionsUseHumanEvalsStrings) {
   EXPECT_EQ(classify(ran(1, "R\nFNameError\tname 'f' is not defined\n")).result, "failed: name 'f' is not defined");
 }
 
+TEST(Verdict, MessagesAreUnescapedWhole) {
+  EXPECT_EQ(classify(ran(1, "R\nFValueError\tline one\\nline two\\\\n\\r\n")).result,
+            "failed: line one\nline two\\n\r");
+}
+
+RunFacts split(int candidate_status, bool killed, std::string candidate_report = "") {
+  RunFacts f = ran(1, "R\nC\n");
+  f.split = true;
+  f.candidate_status = candidate_status;
+  f.candidate_killed = killed;
+  f.candidate_report = std::move(candidate_report);
+  return f;
+}
+
+TEST(Verdict, SplitProcessTheCandidatesEndingTellsWhyItsChannelClosed) {
+  EXPECT_EQ(classify(split(-SIGSEGV, false)).verdict, Verdict::Crashed);
+  EXPECT_EQ(classify(split(-SIGXCPU, false)).verdict, Verdict::Timeout);
+  EXPECT_EQ(classify(split(0, false)).result, "failed: the program exited before its tests finished (exit status 0)");
+  EXPECT_EQ(classify(split(3, false)).result, "failed: the program exited with status 3");
+  EXPECT_EQ(classify(split(-SIGKILL, true)).result, "failed: the candidate's process closed its channel to the test");
+  EXPECT_EQ(classify(split(86, false, "R\nTsocket.__new__\n")).result,
+            "failed: forbidden operation in the sandbox: socket.__new__");
+  // The candidate's own records never count: a fake MemoryError line is not a memory verdict.
+  ExecutionResult r = classify(split(1, false, "R\nFMemoryError\tfake\n"));
+  EXPECT_EQ(r.verdict, Verdict::Failed);
+  EXPECT_EQ(r.result, "failed: the program exited with status 1");
+  // Only the checker's "C" line asks about the candidate; a candidate exception is the checker's "F".
+  RunFacts f = split(0, false);
+  f.report = "R\nFMemoryError\t\n";
+  EXPECT_EQ(classify(f).verdict, Verdict::Memory);
+}
+
+TEST(Verdict, SplitProcessACheckerEndedDuringSetUpByTheCandidatesOutputIsNoInfrastructureError) {
+  RunFacts f = split(-SIGKILL, true);
+  f.report = "";
+  f.output_limit = true;
+  f.status = -SIGKILL;
+  EXPECT_EQ(classify(f).verdict, Verdict::OutputLimit);
+  f.split = false;  // in-process, a program that never finished its set-up is the sandbox's failure
+  EXPECT_EQ(classify(f).verdict, Verdict::InfrastructureError);
+}
+
 TEST(Verdict, TheWrappersLastLineWinsOverWhatTheProgramWrote) {
   ExecutionResult r = classify(ran(1, "R\nFMemoryError\tfake\nFValueError\treal\n"));
   EXPECT_EQ(r.verdict, Verdict::Failed);

@@ -1,0 +1,172 @@
+# Plain data across the split-process boundary (embedded ahead of zygote.py; see docs/sandbox.md).
+#
+# In split-process checking the test runs in the checker process and the candidate's function in
+# another; they exchange only plain data: None, bool, int, float, str, bytes, list, tuple, dict,
+# set, frozenset, nested. The encoding is this file's own tagged, length-prefixed format, never
+# pickle, marshal or eval: decoding builds nothing but those types, so whatever bytes the candidate
+# writes, the checker gets plain values (or a refused call), and its comparisons run trusted code.
+#
+#   value  := 'N' | 'T' | 'F'
+#           | 'i' u32 n, n bytes (two's complement, big-endian)     int
+#           | 'f' 8 bytes (IEEE 754 binary64, big-endian)            float
+#           | 's' u32 n, n bytes (UTF-8, lone surrogates passed)     str
+#           | 'b' u32 n, n bytes                                     bytes
+#           | 'l' | 't' | 'e' | 'z'  u32 count, count values          list, tuple, set, frozenset
+#           | 'd' u32 count, count (key, value) pairs                  dict
+#   frame  := u32 length, then one value
+import struct as _struct
+
+PLAIN_MAX_DEPTH = 100            # nesting deeper than this is refused (no recursion blow-up)
+PLAIN_MAX_FRAME = 256 << 20      # bytes in one frame
+
+
+class PlainDataError(Exception):
+    """A value outside the plain-data set, or bytes that do not decode to one."""
+
+
+_U32 = _struct.Struct(">I")
+_F64 = _struct.Struct(">d")
+_SCALAR_TAGS = {type(None): b"N", bool: None, int: b"i", float: b"f", str: b"s", bytes: b"b"}
+_CONTAINER_TAGS = ((list, b"l"), (tuple, b"t"), (dict, b"d"), (set, b"e"), (frozenset, b"z"))
+
+
+def plain_encode(value, strict):
+    """The frame body for `value`. strict: only the exact types (the checker's arguments); not
+    strict: subclasses are converted to their base type first (the candidate's answers, so that an
+    IntEnum or a Counter arrives as the int or dict it is; an object of any other class cannot)."""
+    out = []
+    _encode(value, out, strict, 0)
+    return b"".join(out)
+
+
+def _encode(v, out, strict, depth):
+    if depth > PLAIN_MAX_DEPTH:
+        raise PlainDataError("the value is nested more than %d levels deep" % PLAIN_MAX_DEPTH)
+    t = type(v)
+    if t is bool:
+        out.append(b"T" if v else b"F")
+        return
+    if t not in _SCALAR_TAGS and not any(t is c for c, _ in _CONTAINER_TAGS):
+        base = None if strict else next((c for c in (int, float, str, bytes) + tuple(c for c, _ in _CONTAINER_TAGS)
+                                         if isinstance(v, c)), None)
+        if base is None:
+            raise PlainDataError("a value of type %s cannot cross the process boundary (plain data only: None, "
+                                 "bool, int, float, str, bytes, list, tuple, dict, set, frozenset)" % t.__name__)
+        v, t = base(v), base
+    if v is None:
+        out.append(b"N")
+    elif t is int:
+        body = v.to_bytes((v.bit_length() + 8) // 8, "big", signed=True)
+        out += (b"i", _U32.pack(len(body)), body)
+    elif t is float:
+        out += (b"f", _F64.pack(v))
+    elif t is str:
+        body = v.encode("utf-8", "surrogatepass")
+        out += (b"s", _U32.pack(len(body)), body)
+    elif t is bytes:
+        out += (b"b", _U32.pack(len(v)), v)
+    elif t is dict:
+        items = list(v.items())
+        out += (b"d", _U32.pack(len(items)))
+        for key, item in items:
+            _encode(key, out, strict, depth + 1)
+            _encode(item, out, strict, depth + 1)
+    else:
+        items = list(v)
+        out += (dict(_CONTAINER_TAGS)[t], _U32.pack(len(items)))
+        for item in items:
+            _encode(item, out, strict, depth + 1)
+
+
+def plain_decode(data):
+    """The value a frame body holds; PlainDataError for anything malformed or left over."""
+    value, end = _decode(data, 0, 0)
+    if end != len(data):
+        raise PlainDataError("%d stray bytes after the value" % (len(data) - end))
+    return value
+
+
+def _take(data, at, n):
+    if n > len(data) - at:
+        raise PlainDataError("the data ends inside a value")
+    return data[at:at + n], at + n
+
+
+def _decode(data, at, depth):
+    if depth > PLAIN_MAX_DEPTH:
+        raise PlainDataError("the value is nested more than %d levels deep" % PLAIN_MAX_DEPTH)
+    tag, at = _take(data, at, 1)
+    if tag == b"N":
+        return None, at
+    if tag in (b"T", b"F"):
+        return tag == b"T", at
+    if tag == b"f":
+        raw, at = _take(data, at, 8)
+        return _F64.unpack(raw)[0], at
+    raw, at = _take(data, at, 4)
+    n = _U32.unpack(raw)[0]
+    if tag in (b"i", b"s", b"b"):
+        raw, at = _take(data, at, n)
+        if tag == b"i":
+            return int.from_bytes(raw, "big", signed=True), at
+        if tag == b"b":
+            return bytes(raw), at
+        try:
+            return bytes(raw).decode("utf-8", "surrogatepass"), at
+        except UnicodeDecodeError as e:
+            raise PlainDataError("a string that is not UTF-8: %s" % e) from None
+    if tag not in (b"l", b"t", b"d", b"e", b"z"):
+        raise PlainDataError("unknown type tag %r" % tag)
+    if n > len(data) - at:   # every element takes at least one byte
+        raise PlainDataError("a container claims more elements than the data holds")
+    items = []
+    for _ in range(n * 2 if tag == b"d" else n):
+        item, at = _decode(data, at, depth + 1)
+        items.append(item)
+    try:
+        if tag == b"l":
+            return items, at
+        if tag == b"t":
+            return tuple(items), at
+        if tag == b"d":
+            return dict(zip(items[0::2], items[1::2])), at
+        return (set if tag == b"e" else frozenset)(items), at
+    except TypeError as e:   # an unhashable key or member
+        raise PlainDataError(str(e)) from None
+
+
+def plain_send(fd, value, strict, write):
+    """Writes one frame; `write` is os.write (bound by the caller before untrusted code ran)."""
+    plain_send_body(fd, plain_encode(value, strict), write)
+
+
+def plain_send_body(fd, body, write):
+    """Writes one frame whose body is already encoded."""
+    data = memoryview(_U32.pack(len(body)) + body)
+    while data:
+        data = data[write(fd, data):]
+
+
+def plain_receive(fd, read):
+    """Reads one frame and decodes it; None at end of file (the other process is gone)."""
+    head = _read_exact(fd, 4, read)
+    if head is None:
+        return None
+    n = _U32.unpack(head)[0]
+    if n > PLAIN_MAX_FRAME:
+        raise PlainDataError("a frame of %d bytes (at most %d)" % (n, PLAIN_MAX_FRAME))
+    body = _read_exact(fd, n, read)
+    if body is None:
+        raise PlainDataError("the data ends inside a frame")
+    return (plain_decode(body),)
+
+
+def _read_exact(fd, n, read):
+    chunks = []
+    while n:
+        b = read(fd, min(n, 1 << 20))
+        if not b:
+            return None
+        chunks.append(b)
+        n -= len(b)
+    return b"".join(chunks)

@@ -248,12 +248,23 @@ TEST_F(DistributedRun, GeneratedCodeRunsInEveryRanksSandbox) {
 
 TEST(Launch, ForwardsSignalsToTheRanks) {
   std::string dir = temp_dir("dist-sig");
-  Started p = start_process({MPTEVAL_BINARY, "launch", "--nproc", "2", "--exec", "--", "sleep", "60"}, {}, dir + "/sig");
-  std::this_thread::sleep_for(std::chrono::seconds(2));
+  Started p = start_process({MPTEVAL_BINARY, "launch", "--nproc", "2", "--exec", "--", "sleep", "600"}, {}, dir + "/sig");
+  // Signal only once the launcher handles signals (it logs its store after blocking them): a fixed
+  // sleep raced with a slow start-up on a loaded machine, and the launcher died by the signal.
+  const auto started = std::chrono::steady_clock::now();
+  auto log_text = [&p] {
+    std::ifstream in(p.err_path);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  while (log_text().find("launch: 2 ranks of") == std::string::npos &&
+         std::chrono::steady_clock::now() - started < std::chrono::seconds(120))
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_NE(log_text().find("launch: 2 ranks of"), std::string::npos) << "the launcher did not start";
   kill(p.pid, SIGTERM);
-  Finished f = wait_process(p, 30);
+  // The ranks sleep 600 s: ending well before that means the signal reached them.
+  Finished f = wait_process(p, 300);
   EXPECT_EQ(f.exit_code, 1) << f.err;
-  EXPECT_LT(f.seconds, 10);
+  EXPECT_LT(f.seconds, 300);
   EXPECT_THAT(f.err, HasSubstr("forwarding it to the ranks"));
   EXPECT_THAT(f.err, HasSubstr("launch failed: interrupted by Terminated"));
 }

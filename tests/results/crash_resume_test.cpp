@@ -109,7 +109,19 @@ TEST(CrashResume, KillNineAtRandomMomentsThenResumeGivesIdenticalMetrics) {
 TEST(CrashResume, ExplicitResumeByRunId) {
   std::string db = test::temp_dir("crash") + "/explicit.db";
   test::Child c = test::spawn(writer(db, {"--delay-us", "2000"}));
-  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  // Kill once the run has committed rows (a fixed sleep could land before the run existed on a
+  // loaded machine); 900 examples at 2 ms each leave seconds before it would finish.
+  const auto spawned = std::chrono::steady_clock::now();
+  int64_t rows = 0;
+  while (rows == 0 && std::chrono::steady_clock::now() - spawned < std::chrono::seconds(60)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!std::filesystem::exists(db)) continue;
+    try {
+      rows = count(Store::open(db), "SELECT count(*) FROM examples");
+    } catch (const std::exception&) {
+      rows = 0;  // the schema is still being created
+    }
+  }
   test::kill9(c);
   int64_t run_id;
   {

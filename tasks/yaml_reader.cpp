@@ -47,20 +47,20 @@ std::string yaml_describe(const YAML::Node& node) {
 }
 
 YAML::Node load_yaml_file(const std::string& path) {
-  // Labels and the configuration text go into the store and JSON outputs, which are UTF-8.
-  if (std::ifstream in{path, std::ios::binary}) {
-    std::string text{std::istreambuf_iterator<char>(in), {}};
-    if (size_t at = first_invalid_utf8(text); at != std::string::npos) {
-      const size_t line_start = text.rfind('\n', at == 0 ? 0 : at - 1);
-      const size_t line = 1 + static_cast<size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-      const size_t line_begin = line_start == std::string::npos || at == 0 ? 0 : line_start + 1;
-      require_utf8(text.substr(line_begin, text.find('\n', at) - line_begin), path + ":" + std::to_string(line));
-    }
+  // Read once: the text is checked for UTF-8 (labels and the configuration text go into the store
+  // and JSON outputs) and then parsed.
+  std::ifstream in{path, std::ios::binary};
+  if (!in) throw input_error("cannot open YAML file", path, "a readable file", "none at that path");
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  if (size_t at = first_invalid_utf8(text); at != std::string::npos) {
+    // text[at] is not '\n', so the line is the text between the newlines around it.
+    const size_t before = text.rfind('\n', at);
+    const size_t begin = before == std::string::npos ? 0 : before + 1;
+    const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+    require_utf8(text.substr(begin, text.find('\n', at) - begin), path + ":" + std::to_string(line));
   }
   try {
-    return YAML::LoadFile(path);
-  } catch (const YAML::BadFile&) {
-    throw input_error("cannot open YAML file", path, "a readable file", "none at that path");
+    return YAML::Load(text);
   } catch (const YAML::ParserException& e) {
     throw input_error("malformed YAML",
                       path + ":" + std::to_string(e.mark.line + 1) + ":" + std::to_string(e.mark.column + 1),

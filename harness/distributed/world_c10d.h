@@ -1,4 +1,4 @@
-// A World over a process group a training job already has (live evaluation, issue 10): the
+// A World over a process group a training job already has (live evaluation during training): the
 // evaluation's collectives run on the job's own c10d group, and its failure monitor on the job's
 // store, so that no second rendezvous is needed.
 //

@@ -1,4 +1,4 @@
-// Issue 5's invariance: per-example results do not depend on the token budget (batches of 1, 7 and
+// Invariance of results: per-example results do not depend on the token budget (batches of 1, 7 and
 // 64 sequences) or on the order of the requests. Bit for bit in exact mode (float32, CPU); batched
 // mode agrees to float32 rounding.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Issue 7 through the real command: `mpt-eval run` killed with SIGKILL at random moments and run
+// Crash safety through the real command: `mpt-eval run` killed with SIGKILL at random moments and run
 // again ends with the same metrics and per-example rows as an uninterrupted run, without
 // duplicates; two `mpt-eval run` processes writing one database at once both complete.
 //

@@ -35,10 +35,11 @@ void validate(const Config& c) {
   if (c.retries < 0) throw input_error("invalid retry count", "retries", "0 or more", std::to_string(c.retries));
 }
 
-int resolved_workers(const Config& c) {
+int resolved_workers(const Config& c, Checking checking) {
   if (c.workers > 0) return c.workers;
   long cores = sysconf(_SC_NPROCESSORS_ONLN);
-  return cores > 0 ? static_cast<int>(cores) : 1;
+  int n = cores > 0 ? static_cast<int>(cores) : 1;
+  return checking == Checking::SplitProcess ? 2 * n : n;
 }
 
 }  // namespace mpt::sandbox

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "sandbox/program.h"
+
 namespace mpt::sandbox {
 
 struct Limits {
@@ -28,7 +30,7 @@ struct Limits {
 struct Config {
   std::string interpreter = "/usr/bin/python3";  // must lie under one of read_only_paths
   Limits limits;
-  int workers = 0;                    // concurrent programs; 0 = number of cores
+  int workers = 0;                    // concurrent programs; 0 = see resolved_workers()
   bool unsafe_no_sandbox = false;     // run without namespaces and seccomp (explicit opt-in only)
   int retries = 1;                    // attempts after an infrastructure error (never after a verdict)
   // Host uids/gids the sandbox maps to: host_id_base is the worker's (namespaced) root, which only
@@ -48,7 +50,10 @@ struct Config {
 // naming the field, what was expected and what was found.
 void validate(const Config& config);
 
-// The number of workers `config` asks for (workers, or the number of online cores when 0).
-int resolved_workers(const Config& config);
+// The number of workers `config` asks for: `workers`, or when 0 two per online core for programs
+// checked split-process (a program's two processes take turns: the checker waits while the
+// candidate computes, so one program per core leaves the core half idle) and one per core for
+// programs checked in-process.
+int resolved_workers(const Config& config, Checking checking = Checking::SplitProcess);
 
 }  // namespace mpt::sandbox

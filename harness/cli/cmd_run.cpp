@@ -139,7 +139,7 @@ Action attach_run(CLI::App& app) {
   app.add_option("--out", cli->out, "also write the results as JSON to this file (atomically)");
   app.add_flag("--unsafe-no-sandbox", o.runner.sandbox.unsafe_no_sandbox,
                "run generated code WITHOUT isolation when the machine offers none (trusted models only)");
-  app.add_option("--workers", o.runner.sandbox.workers, "code tasks: programs run concurrently; 0 = one per core")
+  app.add_option("--workers", o.runner.sandbox.workers, "code tasks: programs run concurrently; 0 = two per core (each program's two processes take turns)")
       ->check(at_least(0));
   app.add_option("--code-timeout", o.runner.sandbox.limits.timeout_seconds, "code tasks: wall-clock seconds per program")
       ->check(positive());

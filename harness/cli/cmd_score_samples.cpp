@@ -47,7 +47,7 @@ Action attach_score_samples(CLI::App& app) {
       ->delimiter(',');
   app.add_option("--timeout", o.sandbox.limits.timeout_seconds, "wall-clock seconds per program")
       ->check(positive());
-  app.add_option("--workers", o.sandbox.workers, "programs run concurrently; 0 = one per core")
+  app.add_option("--workers", o.sandbox.workers, "programs run concurrently; 0 = two per core (split-process checking: a program's two processes take turns), one per core in-process")
       ->check(at_least(0));
   app.add_option("--memory-limit", cli->memory_mb, "address-space limit of each process of a program, MiB")->check(positive());
   app.add_option("--interpreter", o.sandbox.interpreter, "Python interpreter for the programs (an absolute path)");

@@ -1,76 +1,23 @@
-// mpt-eval's entry point: parses the command line, runs one subcommand, maps errors to exit codes.
-#include <cstdio>
-#include <exception>
+// mpt-eval-torch: every command, the model ones included (libtorch is loaded at start). Users run
+// `mpt-eval`, which hands it the command lines that need a model (see command.h).
 #include <string>
 
-#include "common/error.h"
-#include "common/interrupt.h"
+#include "common/build_info.h"
 #include "harness/cli/command.h"
+#include "models/torch_info.h"
 
 namespace {
 
-// The first argument that is not an option names the subcommand; CLI11 would only say "a
-// subcommand is required" for a misspelt one, so name it and suggest the closest command.
-int reject_unknown_command(int argc, char** argv) {
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    if (!a.empty() && a[0] == '-') continue;
-    std::string closest;
-    size_t best = 3;  // suggest only near misses
-    for (const auto& c : mpt::cli::commands()) {
-      if (a == c.name) return 0;
-      size_t d = mpt::cli::edit_distance(a, c.name);
-      if (d < best) best = d, closest = c.name;
-    }
-    std::fprintf(stderr, "error: unknown command '%s'%s\nRun 'mpt-eval --help' for the list of commands.\n",
-                 a.c_str(), closest.empty() ? "" : (" (did you mean '" + closest + "'?)").c_str());
-    return mpt::kExitInput;
-  }
-  return 0;
+std::string version_text() {
+  const mpt::BuildInfo& b = mpt::build_info();
+  mpt::TorchInfo t = mpt::torch_info();
+  std::string s = "mpt-eval " + b.version + " (git " + b.git_revision + ")\n";
+  s += "libtorch " + t.version + (b.torch_has_cuda ? " with CUDA" : " (CPU only)") + "\n";
+  s += "CUDA kernels: " + std::string(b.cuda_kernels ? "compiled" : "not compiled") + "\n";
+  s += "CUDA available: " + std::string(t.cuda_available ? "yes, " + std::to_string(t.cuda_device_count) + " device(s)" : "no");
+  return s;
 }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  CLI::App app{"mpt-eval", "mpt-eval"};
-  mpt::cli::Action action;
-  if (int rc = reject_unknown_command(argc, argv)) return rc;
-  try {
-    mpt::cli::build_cli(app, action);
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::RequiredError& e) {
-    // No subcommand (or a missing required option).
-    std::fprintf(stderr, "error: %s\nRun 'mpt-eval --help' for the list of commands.\n", e.what());
-    return mpt::kExitInput;
-  } catch (const CLI::ExtrasError& e) {
-    std::string first = e.what();
-    std::fprintf(stderr, "error: unknown command or argument: %s\nRun 'mpt-eval --help' for the list of commands.\n",
-                 first.c_str());
-    return mpt::kExitInput;
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "error: %s\nRun 'mpt-eval --help' (or 'mpt-eval <command> --help') for usage.\n", e.what());
-    return mpt::kExitInput;
-  } catch (const mpt::Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return mpt::exit_code(e.kind());
-  }
-  try {
-    return action ? action() : mpt::kExitOk;
-  } catch (const mpt::Error& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    if (e.kind() == mpt::ErrorKind::Interrupted) return mpt::interrupted_exit_code();
-    return mpt::exit_code(e.kind());
-  } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "error: out of memory\n");
-    return mpt::kExitRuntime;
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return mpt::kExitRuntime;
-  }
-}
+int main(int argc, char** argv) { return mpt::cli::run_cli(argc, argv, mpt::cli::commands(), version_text); }

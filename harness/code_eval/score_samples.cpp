@@ -97,7 +97,9 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   for (int64_t k : options.ks)
     if (k < 1) throw input_error("invalid k", "--k", "integers >= 1", std::to_string(k));
 
-  sandbox::SandboxPool pool(options.sandbox);
+  sandbox::Config config = options.sandbox;
+  config.workers = sandbox::resolved_workers(config, options.checking);
+  sandbox::SandboxPool pool(config);
   MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
   auto t0 = std::chrono::steady_clock::now();
   std::vector<ExecutionResult> results = execute(pool, samples, options.assembly, options.checking);

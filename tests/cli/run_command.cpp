@@ -25,6 +25,10 @@ std::string slurp(const std::string& path) {
 }  // namespace
 
 CommandResult run_mpt_eval(const std::vector<std::string>& args, const std::string& stdin_data) {
+  return run_program(MPTEVAL_BINARY, args, stdin_data);
+}
+
+CommandResult run_program(const std::string& binary, const std::vector<std::string>& args, const std::string& stdin_data) {
   char out_tmpl[] = "/tmp/mpteval_out_XXXXXX";
   char err_tmpl[] = "/tmp/mpteval_err_XXXXXX";
   char in_tmpl[] = "/tmp/mpteval_in_XXXXXX";
@@ -39,7 +43,7 @@ CommandResult run_mpt_eval(const std::vector<std::string>& args, const std::stri
     dup2(out_fd, 1);
     dup2(err_fd, 2);
     std::vector<char*> argv;
-    std::string bin = MPTEVAL_BINARY;
+    std::string bin = binary;
     argv.push_back(bin.data());
     std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());

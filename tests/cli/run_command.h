@@ -15,4 +15,8 @@ struct CommandResult {
 // Runs MPTEVAL_BINARY with `args` (no shell), optionally feeding `stdin_data`.
 CommandResult run_mpt_eval(const std::vector<std::string>& args, const std::string& stdin_data = "");
 
+// Runs `binary` (an absolute path) with `args` the same way.
+CommandResult run_program(const std::string& binary, const std::vector<std::string>& args,
+                          const std::string& stdin_data = "");
+
 }  // namespace mpt::test

@@ -32,8 +32,11 @@ TEST(SandboxConfig, RejectsNonsense) {
   EXPECT_THROW(validate(c), Error);
   c = Config{};
   EXPECT_GE(resolved_workers(c), 1);
+  // Split-process checking (the default) runs two programs per core: their processes take turns.
+  EXPECT_EQ(resolved_workers(c, Checking::SplitProcess), 2 * resolved_workers(c, Checking::InProcess));
   c.workers = 3;
   EXPECT_EQ(resolved_workers(c), 3);
+  EXPECT_EQ(resolved_workers(c, Checking::InProcess), 3);
 }
 
 TEST(RootView, ShowsOnlyTheReadOnlySystemAndAFewDevices) {

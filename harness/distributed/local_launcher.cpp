@@ -1,18 +1,29 @@
 #include "harness/distributed/local_launcher.h"
 
-#include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <thread>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/async_pipe.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+#include <boost/process/group.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/search_path.hpp>
 #include <fmt/format.h>
 
 #include "common/error.h"
@@ -25,58 +36,29 @@ extern char** environ;
 namespace mpt::dist {
 namespace {
 
+namespace asio = boost::asio;
+namespace bp = boost::process;
 using Clock = std::chrono::steady_clock;
 
 // The agent-store prefix ranks derive from TORCHELASTIC_RESTART_COUNT=0 (launch_environment.h).
 constexpr const char* kAgentPrefix = "/worker/attempt_0";
 
+// One stream of a rank (its stdout or stderr), copied to ours a whole line at a time.
+struct RankStream {
+  explicit RankStream(asio::io_context& io) : pipe(io) {}
+  bp::async_pipe pipe;
+  std::array<char, 65536> buffer{};
+  std::string partial;  // an unfinished line
+  bool open = true;
+};
+
 struct RankProcess {
   int index = 0;
-  pid_t pid = -1;
-  int fds[2] = {-1, -1};    // read ends of the rank's stdout and stderr pipes
-  std::string partial[2];   // an unfinished line per stream
+  bp::group group;   // the rank's own process group: signals reach the programs it started too
+  bp::child child;
+  std::unique_ptr<RankStream> streams[2];  // stdout, stderr
   bool running = false;
 };
-
-// Blocks the signals the launcher handles and reads them from a signalfd; restores on exit.
-class SignalGuard {
- public:
-  SignalGuard() {
-    sigemptyset(&mask_);
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGCHLD}) sigaddset(&mask_, s);
-    if (sigprocmask(SIG_BLOCK, &mask_, &old_) != 0) throw runtime_error("sigprocmask failed", "", "", std::strerror(errno));
-    fd_ = signalfd(-1, &mask_, SFD_CLOEXEC | SFD_NONBLOCK);
-    if (fd_ < 0) {
-      sigprocmask(SIG_SETMASK, &old_, nullptr);
-      throw runtime_error("signalfd failed", "", "", std::strerror(errno));
-    }
-  }
-  ~SignalGuard() {
-    close(fd_);
-    sigprocmask(SIG_SETMASK, &old_, nullptr);
-  }
-  int fd() const { return fd_; }
-  const sigset_t& original_mask() const { return old_; }
-  // Signals received since the last call (SIGCHLD included).
-  std::vector<int> drain() const {
-    std::vector<int> got;
-    signalfd_siginfo info;
-    while (read(fd_, &info, sizeof info) == static_cast<ssize_t>(sizeof info)) got.push_back(static_cast<int>(info.ssi_signo));
-    return got;
-  }
-
- private:
-  sigset_t mask_, old_;
-  int fd_ = -1;
-};
-
-// A NULL-terminated char* array over strings that outlive it.
-std::vector<char*> c_array(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (std::string& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
 
 std::vector<std::string> rank_environment(int rank, int nproc, uint16_t port) {
   std::map<std::string, std::string> set = {
@@ -107,33 +89,16 @@ std::vector<std::string> rank_environment(int rank, int nproc, uint16_t port) {
   return env;
 }
 
-void spawn(RankProcess& p, std::vector<std::string> argv, std::vector<std::string> env, const sigset_t& child_mask) {
-  int out[2], err[2];
-  if (pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0)
-    throw runtime_error("cannot create pipes for a rank", "rank " + std::to_string(p.index), "", std::strerror(errno));
-  std::vector<char*> cargv = c_array(argv), cenv = c_array(env);
-  pid_t pid = fork();
-  if (pid < 0) throw runtime_error("cannot start a rank", "rank " + std::to_string(p.index), "", std::strerror(errno));
-  if (pid == 0) {
-    // Child: async-signal-safe calls only.
-    setpgid(0, 0);
-    dup2(out[1], STDOUT_FILENO);
-    dup2(err[1], STDERR_FILENO);
-    close_range(3, ~0U, 0);
-    sigprocmask(SIG_SETMASK, &child_mask, nullptr);
-    execvpe(cargv[0], cargv.data(), cenv.data());
-    const char* msg = "mpt-eval launch: cannot execute the rank's command\n";
-    (void)!write(STDERR_FILENO, msg, std::strlen(msg));
-    _exit(127);
+// In the rank's process between fork and exec: every inherited descriptor above stderr is marked
+// close-on-exec (the launcher's store sockets, other ranks' pipes). Marking, not closing, keeps the
+// pipe Boost.Process reports a failed exec through; close_range is async-signal-safe (the store's
+// thread may hold the allocator's lock at fork, so nothing here may allocate).
+struct CloseInheritedDescriptors : bp::extend::handler {
+  template <class Executor>
+  void on_exec_setup(Executor&) const {
+    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
   }
-  setpgid(pid, pid);  // also here, so that signals sent right after fork reach the group
-  close(out[1]);
-  close(err[1]);
-  p.pid = pid;
-  p.fds[0] = out[0];
-  p.fds[1] = err[0];
-  p.running = true;
-}
+};
 
 void write_all(int fd, const std::string& s) {
   size_t done = 0;
@@ -145,44 +110,76 @@ void write_all(int fd, const std::string& s) {
   }
 }
 
-// Copies what a rank wrote, whole lines at a time, tagged. Returns false at end of file.
-bool pump(RankProcess& p, int stream, bool tag) {
-  char buf[65536];
-  ssize_t n = read(p.fds[stream], buf, sizeof buf);
-  if (n < 0 && (errno == EINTR || errno == EAGAIN)) return true;
-  const int target = stream == 0 ? STDOUT_FILENO : STDERR_FILENO;
-  const std::string prefix = tag ? fmt::format("[rank {}] ", p.index) : "";
-  std::string& partial = p.partial[stream];
-  if (n <= 0) {
-    if (!partial.empty()) write_all(target, prefix + partial + "\n");
-    partial.clear();
-    close(p.fds[stream]);
-    p.fds[stream] = -1;
-    return false;
+// Copies what a rank writes on `stream`, whole lines at a time, tagged; at end of file the last,
+// unfinished line too. Re-arms itself until then.
+void pump(RankProcess& p, int stream, bool tag) {
+  RankStream& s = *p.streams[stream];
+  s.pipe.async_read_some(asio::buffer(s.buffer), [&p, stream, tag](const boost::system::error_code& ec, size_t n) {
+    RankStream& s = *p.streams[stream];
+    const int target = stream == 0 ? STDOUT_FILENO : STDERR_FILENO;
+    const std::string prefix = tag ? fmt::format("[rank {}] ", p.index) : "";
+    if (ec == asio::error::operation_aborted && !s.open) return;  // closed by the launcher
+    if (ec || n == 0) {
+      if (!s.partial.empty()) write_all(target, prefix + s.partial + "\n");
+      s.partial.clear();
+      boost::system::error_code ignored;
+      s.pipe.close(ignored);
+      s.open = false;
+      return;
+    }
+    s.partial.append(s.buffer.data(), n);
+    std::string out;
+    size_t start = 0, nl;
+    while ((nl = s.partial.find('\n', start)) != std::string::npos) {
+      out += prefix;
+      out.append(s.partial, start, nl - start + 1);
+      start = nl + 1;
+    }
+    s.partial.erase(0, start);
+    if (!out.empty()) write_all(target, out);
+    pump(p, stream, tag);
+  });
+}
+
+// Starts rank `p` with `argv` (the program found on PATH when it names no directory, as execvp
+// does) and `env`, its stdout and stderr read through the launcher's event loop.
+void spawn(RankProcess& p, asio::io_context& io, const std::vector<std::string>& argv,
+           const std::vector<std::string>& env, bool tag) {
+  const std::string where = "rank " + std::to_string(p.index);
+  bp::environment environment;
+  for (const std::string& kv : env) {
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos && eq > 0) environment[kv.substr(0, eq)] = kv.substr(eq + 1);
   }
-  partial.append(buf, static_cast<size_t>(n));
-  std::string out;
-  size_t start = 0, nl;
-  while ((nl = partial.find('\n', start)) != std::string::npos) {
-    out += prefix;
-    out.append(partial, start, nl - start + 1);
-    start = nl + 1;
+  std::string program = argv.front();
+  if (program.find('/') == std::string::npos) {
+    boost::filesystem::path found = bp::search_path(program);
+    if (found.empty())
+      throw runtime_error("cannot start a rank", where, "a program on PATH", "'" + program + "' was not found");
+    program = found.string();
   }
-  partial.erase(0, start);
-  if (!out.empty()) write_all(target, out);
-  return true;
+  for (auto& s : p.streams) s = std::make_unique<RankStream>(io);
+  std::error_code ec;
+  p.child = bp::child(bp::exe = program, bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
+                      bp::env = environment, bp::std_out > p.streams[0]->pipe, bp::std_err > p.streams[1]->pipe,
+                      p.group, CloseInheritedDescriptors{}, ec);
+  if (ec) throw runtime_error("cannot start a rank", where, "", "'" + program + "': " + ec.message());
+  p.group.detach();  // a rank's leftover programs are the rank's business, as with torchrun
+  p.running = true;
+  pump(p, 0, tag);
+  pump(p, 1, tag);
 }
 
 std::string describe_exit(const RankProcess& p, int status) {
   if (WIFSIGNALED(status))
-    return fmt::format("rank {} (pid {}) was killed by signal {} ({})", p.index, p.pid, WTERMSIG(status),
+    return fmt::format("rank {} (pid {}) was killed by signal {} ({})", p.index, p.child.id(), WTERMSIG(status),
                        strsignal(WTERMSIG(status)));
-  return fmt::format("rank {} (pid {}) exited with code {}", p.index, p.pid, WEXITSTATUS(status));
+  return fmt::format("rank {} (pid {}) exited with code {}", p.index, p.child.id(), WEXITSTATUS(status));
 }
 
-void signal_all(std::vector<RankProcess>& ranks, int sig) {
-  for (RankProcess& p : ranks)
-    if (p.running) kill(-p.pid, sig);
+void signal_all(std::vector<std::unique_ptr<RankProcess>>& ranks, int sig) {
+  for (auto& p : ranks)
+    if (p->running) kill(-p->group.native_handle(), sig);
 }
 
 }  // namespace
@@ -198,9 +195,20 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
   if (options.nproc < 1) throw input_error("invalid number of ranks", "--nproc", "at least 1", std::to_string(options.nproc));
   if (options.command.empty()) throw input_error("nothing to launch", "launch", "a command after --", "none");
 
-  // Signals are blocked before any thread starts (the store's server thread inherits the mask),
-  // so that they reach the signalfd instead of killing the launcher.
-  SignalGuard signals;
+  // The signals to forward are caught from here on (before the store's log line, which tells a
+  // supervisor the launcher is up); the ranks start with default dispositions.
+  asio::io_context io;
+  asio::signal_set signals(io, SIGINT, SIGTERM, SIGHUP);
+  std::vector<int> received;
+  std::function<void()> watch_signals = [&] {
+    signals.async_wait([&](const boost::system::error_code& ec, int sig) {
+      if (ec) return;
+      received.push_back(sig);
+      watch_signals();
+    });
+  };
+  watch_signals();
+
   uint16_t port = options.master_port;
   std::unique_ptr<KeyValueStore> control;
   try {
@@ -211,7 +219,11 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
   }
   MPT_LOG(Info, "launch: {} ranks of '{}', store at 127.0.0.1:{}", options.nproc, options.command.front(), port);
 
-  std::vector<RankProcess> ranks(static_cast<size_t>(options.nproc));
+  std::vector<std::unique_ptr<RankProcess>> ranks;
+  for (int r = 0; r < options.nproc; ++r) {
+    ranks.push_back(std::make_unique<RankProcess>());
+    ranks.back()->index = r;
+  }
   LocalLaunchResult result;
   std::optional<Clock::time_point> failed_at, term_at, kill_at;
   int interrupted = 0;
@@ -231,61 +243,62 @@ LocalLaunchResult launch_local(const LocalLaunchOptions& options) {
   };
 
   try {
-    for (int r = 0; r < options.nproc; ++r) {
-      ranks[static_cast<size_t>(r)].index = r;
-      spawn(ranks[static_cast<size_t>(r)], options.command, rank_environment(r, options.nproc, port),
-            signals.original_mask());
-    }
+    for (auto& p : ranks)
+      spawn(*p, io, options.command, rank_environment(p->index, options.nproc, port), options.tag_output);
   } catch (const Error& e) {
     fail(e.what(), 1);
     signal_all(ranks, SIGTERM);
   }
 
   auto any_running = [&] {
-    for (const RankProcess& p : ranks)
-      if (p.running) return true;
+    for (const auto& p : ranks)
+      if (p->running) return true;
+    return false;
+  };
+  auto any_stream_open = [&] {
+    for (const auto& p : ranks)
+      for (const auto& s : p->streams)
+        if (s && s->open) return true;
     return false;
   };
   std::optional<Clock::time_point> drained_by;
   while (true) {
-    std::vector<pollfd> fds{{signals.fd(), POLLIN, 0}};
-    std::vector<std::pair<RankProcess*, int>> owners;
-    for (RankProcess& p : ranks)
-      for (int s = 0; s < 2; ++s)
-        if (p.fds[s] >= 0) {
-          fds.push_back({p.fds[s], POLLIN, 0});
-          owners.emplace_back(&p, s);
-        }
     if (!any_running()) {
       // Output may still be buffered in pipes (or held open by a rank's leftover children).
-      if (owners.empty()) break;
+      if (!any_stream_open()) break;
       if (!drained_by) drained_by = Clock::now() + std::chrono::seconds(2);
       if (Clock::now() > *drained_by) {
-        for (auto& [p, s] : owners) close(p->fds[s]), p->fds[s] = -1;
+        for (auto& p : ranks)
+          for (auto& s : p->streams)
+            if (s && s->open) {
+              s->open = false;
+              boost::system::error_code ignored;
+              s->pipe.close(ignored);
+            }
+        io.poll();  // the aborted reads' handlers
         break;
       }
     }
-    poll(fds.data(), fds.size(), 100);
-    for (size_t i = 1; i < fds.size(); ++i)
-      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) pump(*owners[i - 1].first, owners[i - 1].second, options.tag_output);
-    for (int sig : signals.drain()) {
-      if (sig == SIGCHLD) continue;
+    io.run_for(std::chrono::milliseconds(100));  // rank output and signals, as they come
+    for (int sig : received) {
       interrupted = sig;
       MPT_LOG(Warn, "launch: {} received, forwarding it to the ranks", strsignal(sig));
       signal_all(ranks, sig);
       if (!kill_at) kill_at = Clock::now() + options.grace;
     }
-    for (RankProcess& p : ranks) {
-      if (!p.running) continue;
-      int status = 0;
-      if (waitpid(p.pid, &status, WNOHANG) != p.pid) continue;
-      p.running = false;
+    received.clear();
+    for (auto& p : ranks) {
+      if (!p->running) continue;
+      std::error_code ec;
+      if (p->child.running(ec) || ec) continue;
+      p->running = false;
+      int status = p->child.native_exit_code();
       bool ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
       if (ok) {
-        MPT_LOG(Debug, "launch: rank {} finished", p.index);
+        MPT_LOG(Debug, "launch: rank {} finished", p->index);
         continue;
       }
-      std::string what = describe_exit(p, status);
+      std::string what = describe_exit(*p, status);
       if (interrupted) {
         MPT_LOG(Debug, "launch: {}", what);
         continue;

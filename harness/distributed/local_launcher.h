@@ -7,7 +7,8 @@
 // cores / N (at least 1) so that N ranks do not oversubscribe the CPU (torchrun sets 1); one rank
 // keeps ATen's own choice.
 //
-// While the ranks run, the launcher
+// Ranks are started with Boost.Process (one bp::child and bp::group each) and their output read on
+// Boost.Asio's event loop (docs/distributed.md). While the ranks run, the launcher
 //   * copies their output line by line, tagged "[rank N] " (stdout to stdout, stderr to stderr);
 //   * forwards SIGINT, SIGTERM and SIGHUP to every rank (each rank is its own process group, so
 //     the signal reaches the programs a rank started too);

@@ -14,9 +14,16 @@
    get_file_task_name, get_file_datetime, sanitize_model_name).
    The checks run on lm-eval's own files too, and on broken copies of ours, which must fail.
 3. Bad output paths are refused with exit code 2, naming the option, before anything is written.
+4. With MPTEVAL_LM_EVAL_SRC set to an lm-evaluation-harness source tree (its root), lm-eval's own
+   code reads the files: lm_eval.utils's file-name helpers and make_table (pytablewriter, which
+   only formats the table, is stood in for when missing), and the key lists above are compared
+   with lm_eval/result_schema.py, parsed with `ast` (importing it needs typing_extensions >= 4.10
+   for `extra_items`; Debian 12 has 4.4). Skipped, saying so, when unset.
 
 Usage: lm_eval_files_test.py MPT_EVAL_BINARY FIXTURES_DIR
 """
+import ast
+import types
 import copy
 import hashlib
 import json
@@ -244,6 +251,57 @@ def compare_with_lm_eval(ours, theirs, our_samples, their_samples):
         need(keys == their_keys, f"samples of {task}: keys {sorted(keys)} vs lm-eval's {sorted(their_keys)}")
 
 
+def schema_keys_from_source(path):
+    """The keys of EvalResults, _EvalConfig and SampleResult's fixed part, read from lm-eval's file."""
+    tree = ast.parse(open(path, encoding="utf-8").read())
+    keys = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call) and node.value.args[:1] and \
+                isinstance(node.value.args[0], ast.Constant) and node.value.args[0].value == "EvalResults":
+            keys["EvalResults"] = {k.value for k in node.value.args[1].keys}
+        if isinstance(node, ast.ClassDef) and node.name in ("_EvalConfig", "SampleResult", "_SampleCount"):
+            keys[node.name] = {n.target.id for n in node.body if isinstance(n, ast.AnnAssign)}
+    return keys
+
+
+def read_with_lm_eval(src, out_dir, ours):
+    """lm-eval's own reading code on our files (see the module's docstring)."""
+    schema = schema_keys_from_source(os.path.join(src, "lm_eval", "result_schema.py"))
+    assert schema["EvalResults"] == set(EVAL_RESULTS_KEYS), schema["EvalResults"] ^ set(EVAL_RESULTS_KEYS)
+    assert schema["_EvalConfig"] == set(EVAL_CONFIG_KEYS), schema["_EvalConfig"] ^ set(EVAL_CONFIG_KEYS)
+    fixed = set(SAMPLE_KEYS) | set(HASH_KEYS)
+    assert schema["SampleResult"] == fixed, schema["SampleResult"] ^ fixed
+    assert schema["_SampleCount"] == {"original", "effective"}, schema["_SampleCount"]
+    sys.path.insert(0, src)
+    package = types.ModuleType("lm_eval")  # lm_eval/__init__ wants the installed package's metadata
+    package.__path__ = [os.path.join(src, "lm_eval")]
+    sys.modules["lm_eval"] = package
+    try:
+        import pytablewriter  # noqa: F401
+    except ImportError:
+        class Writer:
+            headers, value_matrix = [], []
+
+            def dumps(self):
+                return "\n".join("|".join(map(str, row)) for row in [self.headers] + self.value_matrix)
+        sys.modules["pytablewriter"] = types.SimpleNamespace(MarkdownTableWriter=Writer, LatexTableWriter=Writer)
+    import lm_eval.utils as lm_utils
+    files = [os.path.join(d, f) for d, _, fs in os.walk(out_dir) for f in fs]
+    (results_file,) = lm_utils.get_results_filenames(files)
+    samples_files = lm_utils.get_sample_results_filenames(files)
+    assert lm_utils.get_latest_filename(samples_files) in samples_files
+    for f in samples_files:
+        name = os.path.basename(f)
+        assert lm_utils.get_file_task_name(name) in ours["results"], name
+        assert lm_utils.get_file_datetime(name) == lm_utils.get_file_datetime(os.path.basename(results_file))[:-5]
+    with open(results_file, encoding="utf-8") as fh:
+        table = lm_utils.make_table(json.load(fh))
+    for task, entry in ours["results"].items():
+        assert entry["alias"] in table, (task, table)
+    assert "acc_norm" in table and "exact_match" in table, table
+    print(table)
+
+
 def must_fail(fn, what):
     try:
         fn()
@@ -328,6 +386,13 @@ def main():
         assert not os.path.exists(os.path.join(tmp, "new.db")), "the store was created before the check"
         assert not os.path.exists(os.path.join(tmp, "no")), "a directory was created"
         print("bad output paths are refused")
+
+        src = os.environ.get("MPTEVAL_LM_EVAL_SRC")
+        if src:
+            read_with_lm_eval(src, os.path.join(tmp, "out1"), ours)
+            print(f"lm-eval's own code ({src}) read the files")
+        else:
+            print("skipped: lm-eval's own reading code (set MPTEVAL_LM_EVAL_SRC to its source tree)")
     print("ok")
 
 

@@ -119,6 +119,25 @@ TEST(LmEvalSamples, AStoredRowMissingAFieldIsARuntimeErrorNamingTheExample) {
   }
 }
 
+// A code problem: its completions are the responses, pass@k its metrics, no prompt is stored.
+TEST(LmEvalSamples, CodeProblemsListTheirCompletions) {
+  results::TaskInfo task;
+  task.spec.label = "human_eval/0-shot";
+  task.spec.type = "code_evaluation";
+  results::ExampleRecord row{0, "h", 0.5,
+                             {{"task_id", "HumanEval/0"}, {"samples", 2}, {"passed", 1}, {"verdicts", {"passed", "failed"}}},
+                             {{"pass@1", 0.5}, {"pass@2", 1.0}}};
+  std::vector<results::CodeSampleRecord> code = {{0, 0, "HumanEval/0", "return 1", "passed", 1.0, "none", ""},
+                                                 {0, 1, "HumanEval/0", "return 2", "failed", 1.0, "none", ""}};
+  SampleRecords s = sample_records(task, {row}, code);
+  const nlohmann::ordered_json& line = s.lines[0];
+  EXPECT_EQ(line["doc"].dump(), R"({"task_id":"HumanEval/0"})");
+  EXPECT_EQ(line["resps"].dump(), R"([["return 1","return 2"]])");
+  EXPECT_EQ(line["metrics"].dump(), R"(["pass@1","pass@2"])");
+  EXPECT_EQ(line["pass@2"], 1.0);
+  EXPECT_TRUE(s.task_hash.empty());
+}
+
 TEST(LmEvalExport, AFailedRenderWritesNothingAndUnknownRunsAreInputErrors) {
   const std::string dir = test::temp_dir("lm-eval");
   results::Store store = results::Store::open(dir + "/r.db");

@@ -193,7 +193,7 @@ std::vector<LmEvalFile> render_lm_eval(const results::Store& store, int64_t run_
     if (!samples.task_hash.empty()) task_hashes[name] = samples.task_hash;
     std::string lines;
     for (const ojson& line : samples.lines)
-      lines += line.dump(-1, ' ', false, ojson::error_handler_t::replace) + "\n";
+      lines += python_json_line(line) + "\n";
     files.push_back({model_dir + "/samples_" + name + "_" + date + ".jsonl", std::move(lines)});
   }
 

@@ -49,6 +49,38 @@ std::string python_json_indent2(const nlohmann::ordered_json& value) {
   return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
+std::string python_json_line(const nlohmann::ordered_json& value) {
+  using ojson = nlohmann::ordered_json;
+  auto scalar = [](const ojson& v) { return v.dump(-1, ' ', false, ojson::error_handler_t::replace); };
+  switch (value.type()) {
+    case ojson::value_t::object: {
+      std::string out = "{";
+      bool first = true;
+      for (const auto& [key, v] : value.items()) {
+        if (!first) out += ", ";
+        first = false;
+        out.append(scalar(ojson(key))).append(": ").append(python_json_line(v));
+      }
+      return out + "}";
+    }
+    case ojson::value_t::array: {
+      std::string out = "[";
+      for (size_t i = 0; i < value.size(); ++i) {
+        if (i > 0) out += ", ";
+        out += python_json_line(value[i]);
+      }
+      return out + "]";
+    }
+    case ojson::value_t::number_float: {
+      const double d = value.get<double>();
+      if (std::isnan(d)) return "NaN";
+      if (std::isinf(d)) return d < 0 ? "-Infinity" : "Infinity";
+      return python_float_str(d);
+    }
+    default: return scalar(value);
+  }
+}
+
 std::string hash_string(const std::string& text) {
   Sha256 h;
   h.update(text);

@@ -21,6 +21,10 @@ inline const char* python_bool_str(bool value) { return value ? "True" : "False"
 // Invalid UTF-8 (possible only in old stores) becomes U+FFFD.
 std::string python_json_indent2(const nlohmann::ordered_json& value);
 
+// json.dumps(value, ensure_ascii=False) with Python's default separators (", " and ": "): one
+// line of lm-eval's samples files, byte for byte. Floats as repr (NaN, Infinity as Python writes them).
+std::string python_json_line(const nlohmann::ordered_json& value);
+
 // sha256 hex of the UTF-8 text (lm_eval.utils.hash_string).
 std::string hash_string(const std::string& text);
 

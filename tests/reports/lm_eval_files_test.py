@@ -209,7 +209,10 @@ def check_directory(root, ours):
         task = file_task_name(f)
         need(task in tasks, f"{f}: task {task!r} is not in the results")
         with open(os.path.join(root, model_dir, f), encoding="utf-8") as fh:
-            samples[task] = [json.loads(line) for line in fh if line.strip()]
+            lines = [line for line in fh if line.strip()]
+        samples[task] = [json.loads(line) for line in lines]
+        for i, (line, s) in enumerate(zip(lines, samples[task])):  # save_results_samples' json.dumps
+            need(line == json.dumps(s, ensure_ascii=False) + "\n", f"{f}:{i + 1}: not as lm-eval writes the line")
         for i, s in enumerate(samples[task]):
             check_sample(s, f"{f}:{i + 1}")
             if ours:

@@ -37,6 +37,9 @@ TEST(LmEvalText, JsonIndentAndHashMatchPython) {
   // json.dumps({"a": ["x", "é\n"], "b": {}}, indent=2, ensure_ascii=False) and its sha256 (CPython).
   nlohmann::ordered_json doc = {{"a", {"x", "\xc3\xa9\n"}}, {"b", nlohmann::ordered_json::object()}};
   EXPECT_EQ(python_json_indent2(doc), "{\n  \"a\": [\n    \"x\",\n    \"\xc3\xa9\\n\"\n  ],\n  \"b\": {}\n}");
+  // json.dumps({"a": [1, 0.5, 1e-05, None, True], "b": "é\t"}, ensure_ascii=False)
+  nlohmann::ordered_json line = {{"a", {1, 0.5, 1e-05, nullptr, true}}, {"b", "\xc3\xa9\t"}};
+  EXPECT_EQ(python_json_line(line), "{\"a\": [1, 0.5, 1e-05, null, true], \"b\": \"\xc3\xa9\\t\"}");
   EXPECT_EQ(hash_string("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 

@@ -252,7 +252,7 @@ std::vector<LmEvalFile> render_lm_eval(const results::Store& store, int64_t run_
                           {"ended_at", run.ended_at ? ojson(*run.ended_at) : ojson(nullptr)},
                           {"gauntlet", gauntlet}};
   files.insert(files.begin(),
-               {model_dir + "/results_" + date + ".json", doc.dump(2, ' ', false, ojson::error_handler_t::replace)});
+               {model_dir + "/results_" + date + ".json", python_json_indent2(doc)});
   return files;
 }
 

@@ -43,42 +43,57 @@ std::string python_float_str(double value) {
   return out;
 }
 
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// json.dumps(value, ensure_ascii=False, indent=indent) (indent < 0: None, one line with ", " and
+// ": "; else "," at line ends and `indent` spaces per level).
+void python_json(const ojson& value, int indent, int level, std::string& out) {
+  auto scalar = [](const ojson& v) { return v.dump(-1, ' ', false, ojson::error_handler_t::replace); };
+  const bool is_object = value.is_object();
+  if (is_object || value.is_array()) {
+    if (value.empty()) {
+      out += is_object ? "{}" : "[]";
+      return;
+    }
+    out += is_object ? '{' : '[';
+    std::string inner;  // what starts each item: nothing on one line, else a new line and its indent
+    if (indent >= 0) inner.append(1, '\n').append(static_cast<size_t>(indent * (level + 1)), ' ');
+    bool first = true;
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!first) out += indent < 0 ? ", " : ",";
+      first = false;
+      out += inner;
+      if (is_object) out.append(scalar(ojson(it.key()))).append(": ");
+      python_json(it.value(), indent, level + 1, out);
+    }
+    if (indent >= 0) out.append("\n").append(static_cast<size_t>(indent * level), ' ');
+    out += is_object ? '}' : ']';
+    return;
+  }
+  if (value.is_number_float()) {
+    const double d = value.get<double>();
+    if (std::isnan(d)) out += "NaN";
+    else if (std::isinf(d)) out += d < 0 ? "-Infinity" : "Infinity";
+    else out += python_float_str(d);
+    return;
+  }
+  out += scalar(value);
+}
+
+}  // namespace
+
 std::string python_json_indent2(const nlohmann::ordered_json& value) {
-  // nlohmann's indented form matches Python's for these types: ": " after keys, "," at line ends,
-  // "[]" / "{}" when empty, control characters as \u00xx, non-ASCII kept as UTF-8.
-  return value.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  std::string out;
+  python_json(value, 2, 0, out);
+  return out;
 }
 
 std::string python_json_line(const nlohmann::ordered_json& value) {
-  using ojson = nlohmann::ordered_json;
-  auto scalar = [](const ojson& v) { return v.dump(-1, ' ', false, ojson::error_handler_t::replace); };
-  switch (value.type()) {
-    case ojson::value_t::object: {
-      std::string out = "{";
-      bool first = true;
-      for (const auto& [key, v] : value.items()) {
-        if (!first) out += ", ";
-        first = false;
-        out.append(scalar(ojson(key))).append(": ").append(python_json_line(v));
-      }
-      return out + "}";
-    }
-    case ojson::value_t::array: {
-      std::string out = "[";
-      for (size_t i = 0; i < value.size(); ++i) {
-        if (i > 0) out += ", ";
-        out += python_json_line(value[i]);
-      }
-      return out + "]";
-    }
-    case ojson::value_t::number_float: {
-      const double d = value.get<double>();
-      if (std::isnan(d)) return "NaN";
-      if (std::isinf(d)) return d < 0 ? "-Infinity" : "Infinity";
-      return python_float_str(d);
-    }
-    default: return scalar(value);
-  }
+  std::string out;
+  python_json(value, -1, 0, out);
+  return out;
 }
 
 std::string hash_string(const std::string& text) {

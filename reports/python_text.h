@@ -16,9 +16,9 @@ std::string python_float_str(double value);
 // Python's str(bool): "True" / "False".
 inline const char* python_bool_str(bool value) { return value ? "True" : "False"; }
 
-// json.dumps(value, indent=2, ensure_ascii=False) for the values mpt-eval puts in a document
-// (objects, arrays, strings, integers, booleans, null): what lm-eval hashes as a sample's doc_hash.
-// Invalid UTF-8 (possible only in old stores) becomes U+FFFD.
+// json.dumps(value, indent=2, ensure_ascii=False): what lm-eval hashes as a sample's doc_hash and
+// how it writes its results file. Floats as repr, NaN and Infinity as Python writes them; invalid
+// UTF-8 (possible only in old stores) becomes U+FFFD.
 std::string python_json_indent2(const nlohmann::ordered_json& value);
 
 // json.dumps(value, ensure_ascii=False) with Python's default separators (", " and ": "): one

@@ -195,8 +195,11 @@ def check_directory(root, ours):
     results_files = [f for f in files if f.startswith("results_") and f.endswith(".json")]
     need(len(results_files) == 1, f"{root}: one results file expected, found {results_files}")
     with open(os.path.join(root, model_dir, results_files[0]), encoding="utf-8") as fh:
-        doc = json.load(fh)
+        text = fh.read()
+    doc = json.loads(text)
     where = results_files[0]
+    # save_results_aggregated's json.dumps(results, indent=2, ensure_ascii=False), byte for byte.
+    need(not ours or text == json.dumps(doc, indent=2, ensure_ascii=False), f"{where}: not as lm-eval writes it")
     tasks = check_results(doc, where, ours)
     need(model_dir == doc.get("model_name_sanitized", model_dir) == sanitized(doc.get("model_name", model_dir)),
          f"{root}: model directory {model_dir!r} vs model_name {doc.get('model_name')!r}")

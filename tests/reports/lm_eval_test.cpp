@@ -40,6 +40,11 @@ TEST(LmEvalText, JsonIndentAndHashMatchPython) {
   // json.dumps({"a": [1, 0.5, 1e-05, None, True], "b": "é\t"}, ensure_ascii=False)
   nlohmann::ordered_json line = {{"a", {1, 0.5, 1e-05, nullptr, true}}, {"b", "\xc3\xa9\t"}};
   EXPECT_EQ(python_json_line(line), "{\"a\": [1, 0.5, 1e-05, null, true], \"b\": \"\xc3\xa9\\t\"}");
+  // json.dumps({"x": [[], {}, 2.5e-300], "y": {"z": -0.0}}, indent=2)
+  nlohmann::ordered_json nested = {{"x", {nlohmann::ordered_json::array(), nlohmann::ordered_json::object(), 2.5e-300}},
+                                   {"y", {{"z", -0.0}}}};
+  EXPECT_EQ(python_json_indent2(nested),
+            "{\n  \"x\": [\n    [],\n    {},\n    2.5e-300\n  ],\n  \"y\": {\n    \"z\": -0.0\n  }\n}");
   EXPECT_EQ(hash_string("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 

@@ -3,14 +3,14 @@
 #include <cstdio>
 #include <memory>
 
+#include "common/error.h"
 #include "common/jsonl.h"
 #include "common/log.h"
 #include "harness/cli/subcommands.h"
-#include "common/error.h"
 #include "reports/lm_eval_export.h"
 #include "reports/report.h"
-#include "results/store_queries.h"
 #include "results/store.h"
+#include "results/store_queries.h"
 
 namespace mpt::cli {
 namespace {

@@ -12,8 +12,9 @@
 
 namespace mpt {
 
-// The row of an ICL example: score = its accuracy, response = the scoring details (and the data
-// row), metrics = every per-example metric, prompt_hash = sha256 of its prompt pieces (text, so
+// The row of an ICL example: score = its accuracy, response = the scoring details, the data row
+// ("row": its index, "doc": its fields as prepared) and the request texts ("prompt": preamble,
+// contexts, continuations; generation: until, max_gen_toks), metrics = every per-example metric, prompt_hash = sha256 of its prompt pieces (text, so
 // independent of the model and the tokenizer).
 results::ExampleRecord example_record(const PreparedEval& eval, const ExampleResult& result);
 

@@ -8,8 +8,15 @@ namespace {
 
 constexpr size_t kExcerpt = 240;
 
+// The answer part of a stored response: the data row and the request texts are left out (they
+// are the same in both runs and would fill the excerpt).
 std::string excerpt(const nlohmann::json& response) {
-  std::string s = dump_json(response);
+  nlohmann::json answer = response;
+  if (answer.is_object()) {
+    answer.erase("doc");
+    answer.erase("prompt");
+  }
+  std::string s = dump_json(answer);
   if (s.size() <= kExcerpt) return s;
   return s.substr(0, kExcerpt) + "…";
 }

@@ -42,10 +42,12 @@ ExampleResult score_example(const PreparedEval& eval, const PreparedExample& ex,
     case TaskType::Schema: {
       std::vector<double> logprobs, normalized;
       std::vector<int32_t> tokens;
+      std::vector<bool> greedy;
       for (size_t i = 0; i < ex.num_requests; ++i) {
         const LoglikelihoodResponse& resp = responses.loglikelihood[ex.first_request + i];
         logprobs.push_back(resp.logprob);
         tokens.push_back(resp.num_tokens);
+        greedy.push_back(resp.greedy);
         // Schema options share one continuation, so acc_norm equals acc there.
         const std::string& scored = pieces.continuations[pieces.continuations.size() == 1 ? 0 : i];
         normalized.push_back(resp.logprob / static_cast<double>(std::max<size_t>(py::len(scored), 1)));
@@ -57,7 +59,8 @@ ExampleResult score_example(const PreparedEval& eval, const PreparedExample& ex,
                    {"acc", pick_acc == pieces.gold ? 1.0 : 0.0},
                    {"acc_norm", pick_norm == pieces.gold ? 1.0 : 0.0}};
       r.details = {{"gold", pieces.gold},         {"predicted", pick},           {"predicted_acc", pick_acc},
-                   {"predicted_acc_norm", pick_norm}, {"logprobs", logprobs}, {"num_tokens", tokens}};
+                   {"predicted_acc_norm", pick_norm}, {"logprobs", logprobs}, {"num_tokens", tokens},
+                   {"greedy", greedy}};
       break;
     }
     case TaskType::GenerationWithAnswers: {

@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "common/interrupt.h"
 #include "common/jsonl.h"
+#include "common/log.h"
 #include "common/paths.h"
 #include "common/progress.h"
 #include "common/utf8_check.h"
@@ -17,6 +18,7 @@
 #include "harness/cli/subcommands.h"
 #include "harness/distributed/world.h"
 #include "harness/run_summary.h"
+#include "reports/lm_eval_export.h"
 #include "results/store.h"
 
 namespace mpt::cli {
@@ -29,6 +31,7 @@ struct RunCli {
   int64_t resume = -1;
   int64_t step = -1;
   std::string out;
+  std::string lm_eval_out;
   bool no_cache = false;
   bool fresh = false;
   std::string progress = "auto";
@@ -49,6 +52,10 @@ void validate(const RunCli& cli) {
   if (!cli.out.empty()) {
     require_utf8(cli.out, "--out");
     check_output_file(cli.out, "--out");
+  }
+  if (!cli.lm_eval_out.empty()) {
+    require_utf8(cli.lm_eval_out, "--lm-eval-output");
+    reports::check_lm_eval_dir(cli.lm_eval_out, "--lm-eval-output");
   }
 }
 
@@ -82,6 +89,12 @@ int run(RunCli& cli) {
   if (!outcome.wrote) return kExitOk;  // the other ranks of a distributed run: rank 0 reports
   std::fputs(format_run_table(outcome).c_str(), stdout);
   if (!cli.out.empty()) write_file_atomic(cli.out, dump_json(run_outcome_json(outcome), 2) + "\n");
+  if (!cli.lm_eval_out.empty()) {
+    // From the store, as `report --format lm-eval` does: the same run gives the same files.
+    results::Store store = results::Store::open(outcome.db_path, results::SqliteDb::OpenMode::ReadOnly);
+    for (const std::string& path : reports::write_lm_eval(store, {outcome.run_id}, cli.lm_eval_out))
+      MPT_LOG(Info, "wrote {}", path);
+  }
   return kExitOk;
 }
 
@@ -137,6 +150,9 @@ Action attach_run(CLI::App& app) {
                  "result rows per committed transaction (they are also committed at least every 5 s)")
       ->check(positive());
   app.add_option("--out", cli->out, "also write the results as JSON to this file (atomically)");
+  app.add_option("--lm-eval-output", cli->lm_eval_out,
+                 "also write lm-evaluation-harness's files into this directory: <model>/results_<date>.json and "
+                 "samples_<task>_<date>.jsonl (the same as `report --format lm-eval`; docs/results.md)");
   app.add_flag("--unsafe-no-sandbox", o.runner.sandbox.unsafe_no_sandbox,
                "run generated code WITHOUT isolation when the machine offers none (trusted models only)");
   app.add_option("--workers", o.runner.sandbox.workers, "code tasks: programs run concurrently; 0 = two per core (each program's two processes take turns)")

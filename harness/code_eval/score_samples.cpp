@@ -1,5 +1,6 @@
 #include "harness/code_eval/score_samples.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -73,7 +74,10 @@ std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vect
   Progress progress("executing", static_cast<int64_t>(samples.size()), "prog");
   for (size_t i = 0; i < samples.size(); ++i) {
     code::AssembledProgram a = code::assemble_program(*samples[i].problem, samples[i].completion, assembly);
-    pool.submit(sandbox::Program{a.solution, a.test, a.entry_point, a.prelude, checking}, [&, i](ExecutionResult r) {
+    sandbox::Program program{a.solution, a.test, a.entry_point, a.prelude, checking};
+    program.language = a.language;
+    program.expected_stdout = a.expected_stdout;
+    pool.submit(std::move(program), [&, i](ExecutionResult r) {
       std::lock_guard lock(mutex);
       results[i] = std::move(r);
       progress.advance();
@@ -97,7 +101,11 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   for (int64_t k : options.ks)
     if (k < 1) throw input_error("invalid k", "--k", "integers >= 1", std::to_string(k));
 
-  sandbox::SandboxPool pool(options.sandbox);
+  sandbox::Config config = options.sandbox;
+  for (const code::CodeProblem& p : problems)   // C++ / JavaScript: their toolchains prepared once
+    if (p.language != "python" && std::find(config.languages.begin(), config.languages.end(), p.language) == config.languages.end())
+      config.languages.push_back(p.language);
+  sandbox::SandboxPool pool(config);
   MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
   auto t0 = std::chrono::steady_clock::now();
   std::vector<ExecutionResult> results = execute(pool, samples, options.assembly, options.checking);

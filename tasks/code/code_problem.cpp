@@ -30,6 +30,14 @@ std::vector<std::string> require_string_list(const json& obj, const std::string&
   return out;
 }
 
+// LLM Foundry's files say "c++" and "javascript"; the sandbox's recipes are named cpp, javascript.
+std::string canonical_problem_language(const std::string& name) {
+  if (name == "python") return "python";
+  if (name == "c++" || name == "cpp") return "cpp";
+  if (name == "javascript" || name == "js") return "javascript";
+  return "";
+}
+
 CodeProblem parse_problem(const json& obj, const std::string& where) {
   if (!obj.is_object()) throw input_error("not a problem", where, "a JSON object", describe_json(obj));
   CodeProblem p;
@@ -39,7 +47,7 @@ CodeProblem parse_problem(const json& obj, const std::string& where) {
   p.canonical_solution = require_string(obj, "canonical_solution", where);
   p.entry_point = require_string(obj, "entry_point", where);
   if (!is_identifier(p.entry_point))
-    throw input_error("invalid entry_point", where, "a Python identifier", quote_excerpt(p.entry_point));
+    throw input_error("invalid entry_point", where, "an identifier", quote_excerpt(p.entry_point));
   bool foundry = obj.contains("test_inputs") || obj.contains("test_outputs");
   // OpenAI's lines always have a test; LLM Foundry's may rely on test_inputs/test_outputs alone.
   p.test = foundry && !obj.contains("test") ? "" : require_string(obj, "test", where);
@@ -51,9 +59,10 @@ CodeProblem parse_problem(const json& obj, const std::string& where) {
       throw input_error("test_inputs and test_outputs do not match", where, "two non-empty lists of equal length",
                         std::to_string(p.test_inputs.size()) + " inputs and " + std::to_string(p.test_outputs.size()) +
                             " outputs");
-    p.language = obj.contains("language") ? require_string(obj, "language", where) : "python";
-    if (p.language != "python")
-      throw input_error("unsupported language", where, "python (the only language the sandbox runs)", p.language);
+    std::string language = obj.contains("language") ? require_string(obj, "language", where) : "python";
+    p.language = canonical_problem_language(language);
+    if (p.language.empty())
+      throw input_error("unsupported language", where, "python, c++ (cpp) or javascript (js)", language);
   }
   return p;
 }

@@ -5,7 +5,9 @@
 //   LLM Foundry (scripts/eval/local_data/programming/human_eval.jsonl): the same keys plus
 //     test_inputs   list of Python literals, each a tuple of arguments, e.g. "([1.0, 2.0], 0.5)"
 //     test_outputs  list of Python literals, the expected return values (same length)
-//     language      "python" (the only language this harness executes)
+//     language      "python", "c++" or "javascript" (processed_human_eval_{cpp,js}.jsonl, HumanEval-X
+//                   problems: prompt, test and the cases are C++ or JavaScript source); kept as
+//                   "python", "cpp" or "javascript"
 //
 // The format is recognised per line (a line with test_inputs is LLM Foundry's). Pure data: nothing
 // here executes code.
@@ -32,7 +34,7 @@ struct CodeProblem {
 
 // Loads every problem of a .jsonl or .jsonl.gz file. Throws mpt::Error (Input) naming file:line for
 // a malformed line, a missing or mistyped key, an entry point that is not an identifier, unequal
-// test_inputs/test_outputs, a language other than python, a duplicate task_id, or an empty file.
+// test_inputs/test_outputs, an unknown language, a duplicate task_id, or an empty file.
 std::vector<CodeProblem> load_code_problems(const std::string& path);
 
 const char* format_name(ProblemFormat f);  // "openai" or "llm-foundry"

@@ -57,8 +57,10 @@ TEST(CodeProblems, MalformedLinesNameFileAndLine) {
   EXPECT_NE(error_of(p).find("invalid entry_point"), std::string::npos) << error_of(p);
   p = temp_file("io.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": [], "language": "python"})J");
   EXPECT_NE(error_of(p).find("test_inputs and test_outputs do not match"), std::string::npos) << error_of(p);
-  p = temp_file("lang.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": ["1"], "language": "c++"})J");
+  p = temp_file("lang.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": ["1"], "language": "cobol"})J");
   EXPECT_NE(error_of(p).find("unsupported language"), std::string::npos) << error_of(p);
+  EXPECT_NE(error_of(p).find(p + ":1"), std::string::npos) << error_of(p);
+  EXPECT_NE(error_of(p).find("python, c++ (cpp) or javascript (js)"), std::string::npos) << error_of(p);
   p = temp_file("empty.jsonl", "\n");
   EXPECT_NE(error_of(p).find("no problems"), std::string::npos) << error_of(p);
 }

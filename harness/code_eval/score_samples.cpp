@@ -12,6 +12,7 @@
 #include "common/paths.h"
 #include "common/progress.h"
 #include "harness/code_eval/surrogate_json.h"
+#include "sandbox/language.h"
 #include "sandbox/pass_at_k.h"
 #include "sandbox/sandbox_pool.h"
 #include "tasks/code/code_problem.h"
@@ -90,12 +91,37 @@ std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vect
   return results;
 }
 
+// --language: a known name; each problem must be in it.
+std::string checked_language(const std::string& language) {
+  if (language.empty()) return "";
+  std::string canonical = sandbox::canonical_language(language);
+  if (canonical != "python" && !sandbox::find_language(canonical))
+    throw input_error("unknown language", "--language", "python, cpp (c++) or javascript (js)", language);
+  return canonical;
+}
+
+std::string bundled_problems(const std::string& language) {
+  std::string l = checked_language(language);
+  if (l == "cpp") return bundled_path("icl/programming/processed_human_eval_cpp.jsonl");
+  if (l == "javascript") return bundled_path("icl/programming/processed_human_eval_js.jsonl");
+  return bundled_path("humaneval/HumanEval.jsonl.gz");
+}
+
+void require_language(const std::vector<code::CodeProblem>& problems, const std::string& language) {
+  std::string l = checked_language(language);
+  if (l.empty()) return;
+  for (const code::CodeProblem& p : problems)
+    if (p.language != l)
+      throw input_error("problem " + p.task_id + " is not in the language asked for", p.where, "language " + l,
+                        p.language);
+}
+
 }  // namespace
 
 ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
-  std::string problems_path =
-      options.problems_path.empty() ? bundled_path("humaneval/HumanEval.jsonl.gz") : options.problems_path;
+  std::string problems_path = options.problems_path.empty() ? bundled_problems(options.language) : options.problems_path;
   std::vector<code::CodeProblem> problems = code::load_code_problems(problems_path);
+  require_language(problems, options.language);
   std::vector<Sample> samples = read_samples(options.samples_path, problems, problems_path, options.postprocess);
   for (const Sample& s : samples) code::assemble_program(*s.problem, "", options.assembly);  // input errors first
   for (int64_t k : options.ks)

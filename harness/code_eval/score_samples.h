@@ -9,7 +9,9 @@
 // order with every input key plus
 //   "result"     human-eval's string: "passed", "timed out", "failed: <exception message>"
 //   "passed"     true or false
-//   "verdict"    passed, failed, timeout, memory, output_limit, crashed, infrastructure_error
+//   "verdict"    passed, failed, timeout, memory, output_limit, crashed, compile_error, infrastructure_error
+// C++ and JavaScript problems (LLM Foundry's processed_human_eval_{cpp,js}.jsonl) are compiled and
+// run by the sandbox's language recipes (sandbox/language.h).
 //   "isolation"  the sandbox's isolation level
 // and pass@k for each requested k that every attempted problem has enough samples for.
 #pragma once
@@ -30,7 +32,10 @@
 namespace mpt::code_eval {
 
 struct ScoreSamplesOptions {
-  std::string problems_path;   // empty: the bundled HumanEval (data/humaneval/HumanEval.jsonl.gz)
+  std::string problems_path;   // empty: the bundled file of `language` (HumanEval for python)
+  // "" (any), python, cpp (c++) or javascript (js): the problems must be in it; without a problems
+  // file, cpp and javascript pick the bundled data/icl/programming/processed_human_eval_{cpp,js}.jsonl.
+  std::string language;
   std::string samples_path;
   std::vector<int64_t> ks = {1, 10, 100};
   code::Postprocess postprocess = code::Postprocess::None;  // human-eval runs completions as given

@@ -95,6 +95,10 @@ int run_compiler(const std::vector<std::string>& args) {
 std::string precompiled_header(const Config& config) {
   fs::path dir = fs::path(cache_root(config)) / ("cpp-pch-" + cache_key());
   std::error_code ec;
+  std::string absolute = fs::absolute(dir).lexically_normal().string();
+  if (absolute.rfind("/tmp/", 0) == 0)
+    throw input_error("the C++ header cache cannot be under /tmp", absolute,
+                      "a directory elsewhere (the sandbox mounts its own /tmp over the host's)", absolute);
   require_own_directory(dir.parent_path());
   if (!reachable_by_others(dir))
     throw runtime_error("the C++ header cache is not reachable from the sandbox", dir.string(),

@@ -1,6 +1,7 @@
 // JavaScript (node from Debian's nodejs). console.assert only prints when it fails; a preloaded
 // module makes it throw instead (and fixes it in place: a program cannot put the printing one
-// back), so a failed assertion in a test ends the program with status 1: a failure.
+// back), so a failed assertion in a test ends the program with status 1: a failure. The same
+// module makes stdout and stderr blocking (node queues pipe writes in its heap otherwise).
 #include <algorithm>
 
 #include "sandbox/language.h"
@@ -21,6 +22,10 @@ Object.defineProperty(console, 'assert', {
   },
   writable: false, configurable: false, enumerable: true,
 });
+// Writes to the output pipes block, as on a terminal: a program that prints without end meets the
+// output limit instead of queueing its output in its own heap.
+for (const stream of [process.stdout, process.stderr])
+  if (stream._handle && typeof stream._handle.setBlocking === 'function') stream._handle.setBlocking(true);
 )js";
 
 Language make() {
@@ -34,14 +39,14 @@ Language make() {
     r.files["main.js"] = source;
     r.files["mpt_assert.js"] = kAssertModule;
     // V8 reserves about 1 GiB of address space before it runs anything: the address-space limit is
-    // four times the configured memory (2 GiB by default), and V8's own heap limit, half the
+    // four times the configured memory, at least 2 GiB, and V8's own heap limit, half the
     // configured memory, is what a memory bomb meets ("JavaScript heap out of memory").
     uint64_t heap_mib = std::max<uint64_t>(limits.memory_bytes / 2 >> 20, 16);
     // V8 and libuv start about a dozen threads, which count as processes.
     r.steps.push_back(BuildStep{"run",
                                 {kNode, "--max-old-space-size=" + std::to_string(heap_mib), "--require",
                                  "./mpt_assert.js", "main.js"},
-                                timeout, std::max<uint64_t>(limits.memory_bytes * 4, 1ull << 30),
+                                timeout, std::max<uint64_t>(limits.memory_bytes * 4, 2ull << 30),
                                 limits.output_bytes, std::max<uint64_t>(limits.processes * 4, 32), false, true});
     return r;
   };

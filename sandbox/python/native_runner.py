@@ -51,7 +51,9 @@ def run_step(step, forward, write):
     for fd in open_fds:
         os.set_blocking(fd, False)
 
-    def drain(fd):
+    def drain(fd, once):
+        """Reads what is there (one chunk when `once`: the output limit is checked between
+        chunks); False at end of file."""
         nonlocal total
         while True:
             try:
@@ -74,6 +76,8 @@ def run_step(step, forward, write):
                     write(1 if fd == out_r else 2, data)
                 except OSError:
                     pass
+            if once:
+                return True
 
     def kill():
         for send in (os.killpg, os.kill):
@@ -91,14 +95,14 @@ def run_step(step, forward, write):
         for fd in ready:
             if fd == pidfd:
                 status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
-            elif not drain(fd):
+            elif not drain(fd, True):
                 open_fds.discard(fd)
         if total > step["output"] and not over:
             over = True
             kill()
     kill()   # what it left behind (background children holding its pipes)
     for fd in list(open_fds):
-        drain(fd)
+        drain(fd, False)
     for fd in (out_r, err_r, pidfd):
         os.close(fd)
     err = bytes(err_head) if len(err_head) < NATIVE_KEEP else bytes(err_head) + b"\n...\n" + bytes(err_tail)

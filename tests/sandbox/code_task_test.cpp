@@ -10,6 +10,7 @@
 #include "tasks/code/code_problem.h"
 #include "tasks/code/completion_postprocess.h"
 #include "tasks/code/program_assembly.h"
+#include "tasks/task_suite.h"
 
 namespace mpt::code {
 namespace {
@@ -146,3 +147,31 @@ TEST(Assembly, PythonStringLiteralsEscapeEverythingAwkward) {
 
 }  // namespace
 }  // namespace mpt::code
+
+namespace mpt {
+namespace {
+
+// configs/code_tasks.yaml: LLM Foundry's code tasks (tasks.yaml, commented out after v0.9), every
+// data file bundled, each problem file in its language; the variants' canonical solutions are
+// their last lines (the prompts carry the rest).
+TEST(CodeTasksConfig, EveryLlmFoundryCodeTaskLoadsWithItsData) {
+  std::string root = std::string(MPTEVAL_SOURCE_DIR) + "/data/icl";
+  TaskSuite suite = load_task_suite(std::string(MPTEVAL_SOURCE_DIR) + "/configs/code_tasks.yaml", root);
+  EXPECT_TRUE(suite.missing.empty());
+  EXPECT_TRUE(suite.evaluations.empty());
+  std::vector<std::string> labels;
+  for (const CodeTaskSpec& c : suite.code_tasks) {
+    labels.push_back(c.task->label);
+    EXPECT_EQ(c.task->code.generations_per_sample, 20) << c.task->label;
+    EXPECT_EQ(c.task->code.pass_at_k, (std::vector<int64_t>{1})) << c.task->label;
+    std::vector<code::CodeProblem> problems = code::load_code_problems(root + "/" + c.task->dataset_file);
+    std::string language = c.task->label == "human_eval_cpp" ? "cpp" : c.task->label == "human_eval_js" ? "javascript" : "python";
+    for (const auto& p : problems) EXPECT_EQ(p.language, language) << p.where;
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"human_eval", "human_eval_cpp", "human_eval_js", "human_eval_return_simple",
+                                              "human_eval_return_complex", "human_eval_25", "human_eval_50",
+                                              "human_eval_75"}));
+}
+
+}  // namespace
+}  // namespace mpt

@@ -16,6 +16,7 @@
 #include "sandbox/pass_at_k.h"
 #include "sandbox/sandbox_pool.h"
 #include "tasks/code/code_problem.h"
+#include "tasks/code/evalplus_test.h"
 
 namespace mpt::code_eval {
 namespace {
@@ -65,28 +66,48 @@ std::vector<Sample> read_samples(const std::string& path, const std::vector<code
   return samples;
 }
 
-// Runs every sample in the pool, feeding it all at once; results come back in input order.
-std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
-                                     const code::AssemblyOptions& assembly, sandbox::Checking checking) {
-  std::vector<ExecutionResult> results(samples.size());
+// The programs of one sample: one; for a HumanEval+ problem two, its base and its plus inputs
+// (tasks/code/evalplus_test.h), checked split-process or in-process alike.
+std::vector<sandbox::Program> sample_programs(const Sample& s, const code::AssemblyOptions& assembly,
+                                              sandbox::Checking checking) {
+  code::AssembledProgram a = code::assemble_program(*s.problem, s.completion, assembly);
+  sandbox::Program program{a.solution, a.test, a.entry_point, a.prelude, checking};
+  program.language = a.language;
+  program.expected_stdout = a.expected_stdout;
+  if (s.problem->format != code::ProblemFormat::EvalPlus) return {program};
+  program.timeout_seconds = code::kEvalPlusProgramSeconds;
+  sandbox::Program plus = program;
+  program.test = code::evalplus_check(*s.problem, false);
+  plus.test = code::evalplus_check(*s.problem, true);
+  return {program, plus};
+}
+
+// Runs every sample in the pool, feeding it all at once; results come back in input order, per
+// sample one result per program (sample_programs).
+std::vector<std::vector<ExecutionResult>> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
+                                                  const code::AssemblyOptions& assembly, sandbox::Checking checking) {
+  std::vector<std::vector<ExecutionResult>> results(samples.size());
   std::mutex mutex;
   std::condition_variable all_done;
-  size_t finished = 0;
-  Progress progress("executing", static_cast<int64_t>(samples.size()), "prog");
+  size_t finished = 0, total = 0;
+  std::vector<std::vector<sandbox::Program>> programs;
+  for (const Sample& s : samples) {
+    programs.push_back(sample_programs(s, assembly, checking));
+    total += programs.back().size();
+  }
+  Progress progress("executing", static_cast<int64_t>(total), "prog");
   for (size_t i = 0; i < samples.size(); ++i) {
-    code::AssembledProgram a = code::assemble_program(*samples[i].problem, samples[i].completion, assembly);
-    sandbox::Program program{a.solution, a.test, a.entry_point, a.prelude, checking};
-    program.language = a.language;
-    program.expected_stdout = a.expected_stdout;
-    pool.submit(std::move(program), [&, i](ExecutionResult r) {
-      std::lock_guard lock(mutex);
-      results[i] = std::move(r);
-      progress.advance();
-      if (++finished == samples.size()) all_done.notify_one();
-    });
+    results[i].resize(programs[i].size());
+    for (size_t j = 0; j < programs[i].size(); ++j)
+      pool.submit(std::move(programs[i][j]), [&, i, j](ExecutionResult r) {
+        std::lock_guard lock(mutex);
+        results[i][j] = std::move(r);
+        progress.advance();
+        if (++finished == total) all_done.notify_one();
+      });
   }
   std::unique_lock lock(mutex);
-  all_done.wait(lock, [&] { return finished == samples.size(); });
+  all_done.wait(lock, [&] { return finished == total; });
   progress.finish();
   return results;
 }
@@ -134,7 +155,7 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   sandbox::SandboxPool pool(config);
   MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<ExecutionResult> results = execute(pool, samples, options.assembly, options.checking);
+  std::vector<std::vector<ExecutionResult>> results = execute(pool, samples, options.assembly, options.checking);
 
   ScoreSamplesSummary summary;
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -142,9 +163,10 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   summary.problems_total = static_cast<int64_t>(problems.size());
   summary.isolation = pool.isolation();
   std::map<std::string, sandbox::ProblemCounts> counts;  // task_id order does not matter for the mean
+  std::map<std::string, sandbox::ProblemCounts> plus_counts;  // HumanEval+: base and plus inputs both passed
   std::string out;
   for (size_t i = 0; i < samples.size(); ++i) {
-    const ExecutionResult& r = results[i];
+    const ExecutionResult& r = results[i][0];
     auto& c = counts[samples[i].problem->task_id];
     ++c.samples;
     c.passed += r.passed() ? 1 : 0;
@@ -155,6 +177,17 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
     line["passed"] = r.passed();
     line["verdict"] = sandbox::verdict_name(r.verdict);
     line["isolation"] = r.isolation;
+    if (results[i].size() > 1) {  // EvalPlus: "result"/"passed" are the base inputs', these the plus inputs'
+      const ExecutionResult& p = results[i][1];
+      auto& pc = plus_counts[samples[i].problem->task_id];
+      ++pc.samples;
+      pc.passed += r.passed() && p.passed() ? 1 : 0;
+      ++summary.plus_verdicts[p.verdict];
+      if (p.verdict == sandbox::Verdict::InfrastructureError) ++summary.infrastructure_errors;
+      line["plus_result"] = p.result;
+      line["plus_passed"] = r.passed() && p.passed();
+      line["plus_verdict"] = sandbox::verdict_name(p.verdict);
+    }
     out += dump_json_keeping_surrogates(line) + "\n";
   }
   summary.results_path = options.samples_path + "_results.jsonl";
@@ -167,6 +200,11 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   std::vector<sandbox::ProblemCounts> per_problem;
   for (const auto& [id, c] : counts) per_problem.push_back(c);
   summary.pass_at_k = sandbox::mean_pass_at_k(per_problem, options.ks);
+  if (!plus_counts.empty()) {
+    std::vector<sandbox::ProblemCounts> plus;
+    for (const auto& [id, c] : plus_counts) plus.push_back(c);
+    summary.plus_pass_at_k = sandbox::mean_pass_at_k(plus, options.ks);
+  }
   return summary;
 }
 
@@ -179,6 +217,12 @@ json summary_json(const ScoreSamplesSummary& s) {
   json verdicts = json::object();
   for (const auto& [v, n] : s.verdicts) verdicts[sandbox::verdict_name(v)] = n;
   j["verdicts"] = verdicts;
+  if (!s.plus_verdicts.empty()) {  // HumanEval+: pass@k above is EvalPlus's "base", these its "plus"
+    for (const auto& [k, v] : s.plus_pass_at_k) j["plus_pass@" + std::to_string(k)] = v;
+    json plus = json::object();
+    for (const auto& [v, n] : s.plus_verdicts) plus[sandbox::verdict_name(v)] = n;
+    j["plus_verdicts"] = plus;
+  }
   j["infrastructure_errors"] = s.infrastructure_errors;
   j["results"] = s.results_path;
   j["isolation"] = s.isolation;

@@ -50,6 +50,10 @@ struct ScoreSamplesSummary {
   int64_t problems_attempted = 0;  // problems with at least one sample
   int64_t problems_total = 0;      // problems in the problems file
   std::map<sandbox::Verdict, int64_t> verdicts;
+  // HumanEval+ (EvalPlus format): pass@k and verdicts with the plus inputs, a sample counting as
+  // passed when it passes the base and the plus inputs (EvalPlus's "plus"); pass_at_k is "base".
+  std::map<int64_t, double> plus_pass_at_k;
+  std::map<sandbox::Verdict, int64_t> plus_verdicts;
   int64_t infrastructure_errors = 0;  // samples whose sandbox failed even after a retry
   std::string results_path;
   std::string isolation;

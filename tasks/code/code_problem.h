@@ -9,8 +9,11 @@
 //                   problems: prompt, test and the cases are C++ or JavaScript source); kept as
 //                   "python", "cpp" or "javascript"
 //
-// The format is recognised per line (a line with test_inputs is LLM Foundry's). Pure data: nothing
-// here executes code.
+//   EvalPlus (HumanEval+ v0.1.10, HumanEvalPlus.jsonl.gz): task_id, prompt, entry_point,
+//     canonical_solution, test, contract, base_input, plus_input (JSON arrays of argument lists), atol
+//
+// The format is recognised per line (a line with test_inputs is LLM Foundry's, one with plus_input
+// EvalPlus's). Pure data: nothing here executes code.
 #pragma once
 
 #include <string>
@@ -18,7 +21,7 @@
 
 namespace mpt::code {
 
-enum class ProblemFormat { OpenAI, LlmFoundry };
+enum class ProblemFormat { OpenAI, LlmFoundry, EvalPlus };
 
 struct CodeProblem {
   std::string task_id;
@@ -28,6 +31,11 @@ struct CodeProblem {
   std::string entry_point;  // a Python identifier
   std::vector<std::string> test_inputs, test_outputs;  // LLM Foundry only
   std::string language = "python";
+  // EvalPlus (HumanEvalPlus.jsonl.gz: base_input, plus_input, atol): the inputs as JSON arrays of
+  // argument lists, and the float tolerance (tasks/code/evalplus_test.h).
+  std::string base_inputs_json, plus_inputs_json;
+  size_t base_inputs = 0, plus_inputs = 0;
+  double atol = 0;
   ProblemFormat format = ProblemFormat::OpenAI;
   std::string where;        // "file:line", for messages
 };

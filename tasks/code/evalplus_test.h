@@ -15,8 +15,10 @@
 // The program passes when every input passes. "base" uses base_input, "plus" plus_input; EvalPlus's
 // plus result is base and plus both passing.
 //
-// Deviation: the expected outputs and canonical times are computed by the checker in each program
-// (trusted code, on the machine and under the load the candidate meets), not once and cached.
+// Deviations: the expected outputs and canonical times are computed by the checker in each program
+// (trusted code, on the machine and under the load the candidate meets), not once and cached; the
+// canonical time t[i] includes sending its answer across the process boundary as plain data (the
+// candidate's answer must cross it too).
 #pragma once
 
 #include <string>

@@ -66,6 +66,41 @@ TEST(CodeProblems, MalformedLinesNameFileAndLine) {
   EXPECT_NE(error_of(p).find("no problems"), std::string::npos) << error_of(p);
 }
 
+// C++ and JavaScript programs: the test field appended, or LLM Foundry's LocalEvalClient
+// assembly for the input/output cases, every case in one program.
+TEST(NativeAssembly, CheckAndIoProgramsAsLlmFoundryBuildsThem) {
+  CodeProblem cpp;
+  cpp.task_id = "CPP/0";
+  cpp.language = "cpp";
+  cpp.prompt = "int f(int x){\n";
+  cpp.test = "int main(){ assert(f(1)==2); }\n";
+  cpp.entry_point = "f";
+  cpp.test_inputs = {"1", "2"};
+  cpp.test_outputs = {"2", "3"};
+  AssembledProgram a = assemble_program(cpp, "    return x+1;\n}\n");
+  EXPECT_EQ(a.language, "cpp");
+  EXPECT_EQ(a.solution, "int f(int x){\n    return x+1;\n}\n\nint main(){ assert(f(1)==2); }\n");
+  EXPECT_FALSE(a.expected_stdout);
+  AssemblyOptions io;
+  io.tests = TestStyle::IoCases;
+  a = assemble_program(cpp, "    return x+1;\n}\n", io);
+  EXPECT_EQ(a.solution.rfind("#include <iostream>\n#include <vector>\n", 0), 0u);
+  EXPECT_NE(a.solution.find("bool issame(long long a, long long b){\n    return a == b;\n}\n"
+                            "int f(int x){\n    return x+1;\n}\n\nint main() {\n"
+                            "    cout << issame(f(1), 2);\n    cout << issame(f(2), 3);\n    return 0;\n}\n"),
+            std::string::npos)
+      << a.solution;
+  EXPECT_EQ(a.expected_stdout, "11");
+  CodeProblem js = cpp;
+  js.language = "javascript";
+  js.prompt = "const f = (x) => {\n";
+  a = assemble_program(js, "  return x + 1\n}\n", io);
+  EXPECT_EQ(a.solution, "const f = (x) => {\n  return x + 1\n}\n"
+                        "\nconsole.log(JSON.stringify(f(1)) === JSON.stringify(2));"
+                        "\nconsole.log(JSON.stringify(f(2)) === JSON.stringify(3));");
+  EXPECT_EQ(a.expected_stdout, "true\ntrue\n");
+}
+
 TEST(Postprocess, LlmFoundryCutsAtTheFirstNewTopLevelLine) {
   const std::string gen = "    return x\n\n    # still inside\n\ndef helper():\n    pass\n";
   EXPECT_EQ(postprocess_completion(Postprocess::LlmFoundry, gen), "    return x\n\n    # still inside\n");

@@ -11,7 +11,9 @@
 //   "passed"     true or false
 //   "verdict"    passed, failed, timeout, memory, output_limit, crashed, compile_error, infrastructure_error
 // C++ and JavaScript problems (LLM Foundry's processed_human_eval_{cpp,js}.jsonl) are compiled and
-// run by the sandbox's language recipes (sandbox/language.h).
+// run by the sandbox's language recipes (sandbox/language.h). HumanEval+ problems (EvalPlus's
+// format) run twice, with the base and the plus inputs: "result"/"passed"/"verdict" are the base
+// run's, "plus_result"/"plus_passed"/"plus_verdict" the plus run's (plus_passed: both passed).
 //   "isolation"  the sandbox's isolation level
 // and pass@k for each requested k that every attempted problem has enough samples for.
 #pragma once

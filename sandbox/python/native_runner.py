@@ -39,6 +39,8 @@ def run_step(step, forward, write):
             os.dup2(err_w, 2)
             os.closerange(3, 1 << 20)   # never the report channel or anything else of this process
             os.execve(step["argv"][0], step["argv"], NATIVE_ENV)
+        except OSError as e:   # a missing toolchain: said on stderr, which the verdict's message shows
+            os.write(2, ("cannot execute %s: %s\n" % (step["argv"][0], e.strerror)).encode())
         finally:
             os._exit(127)
     os.close(out_w)

@@ -43,7 +43,10 @@ std::string CodeTask::completion(const GenerateResponse& response) const {
 
 sandbox::Program CodeTask::program(int64_t problem, const std::string& completion) const {
   code::AssembledProgram a = code::assemble_program(problems[static_cast<size_t>(problem)], completion, assembly);
-  return sandbox::Program{std::move(a.solution), std::move(a.test), std::move(a.entry_point), std::move(a.prelude)};
+  sandbox::Program p{std::move(a.solution), std::move(a.test), std::move(a.entry_point), std::move(a.prelude)};
+  p.language = a.language;  // C++ / JavaScript problems: built and run by the sandbox's recipe
+  p.expected_stdout = std::move(a.expected_stdout);
+  return p;
 }
 
 std::string CodeTask::prompt_hash(int64_t problem) const {

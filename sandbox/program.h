@@ -34,6 +34,14 @@ struct Program {
   Checking checking = Checking::SplitProcess;
   double timeout_seconds = 0;  // wall clock for this program; 0 = the pool's Limits::timeout_seconds
 
+  // A language other than Python (a recipe of language.h, e.g. "cpp", "javascript"): `solution`
+  // is then the whole program's source, built and run by that language's recipe; test, prelude,
+  // entry_point and checking are not used. Empty (or "python"): the Python path above.
+  std::string language = "";
+  // Non-Python only: the program passes only when its last step prints exactly this on stdout
+  // (LLM Foundry's input/output cases); unset: exit status 0 is the pass.
+  std::optional<std::string> expected_stdout = std::nullopt;
+
   // Protection layers inside the program process. Both stay on in real use; tests switch one off
   // to show that the layer below still holds (e.g. no network even without the seccomp filter).
   bool audit_hook = true;  // Python audit hook: forbids sockets (except the completion marker), tracing, ...

@@ -26,6 +26,11 @@ void validate(const Config& c) {
   require_positive(l.open_files, "open files");
   require_positive(l.processes, "processes");
   require_positive(l.output_bytes, "output");
+  if (!(l.compile_timeout_seconds > 0) || !std::isfinite(l.compile_timeout_seconds) || l.compile_timeout_seconds > 24 * 3600)
+    throw input_error("invalid compile timeout", "compile timeout", "seconds in (0, 86400]",
+                      std::to_string(l.compile_timeout_seconds));
+  require_positive(l.compile_memory_bytes, "compile memory");
+  require_positive(l.compile_output_bytes, "compile output");
   if (l.open_files < 8)
     throw input_error("invalid sandbox limit", "open files", "at least 8 (the interpreter needs a few)",
                       std::to_string(l.open_files));

@@ -25,6 +25,11 @@ struct Limits {
   // (4 GiB with these defaults); where cgroup v2 is delegated, the worker's group bounds it instead.
   uint64_t output_bytes = 1ull << 20;        // stdout + stderr; a program writing more is ended (output_limit)
   uint64_t keep_output_bytes = 16ull << 10;  // bytes of each stream kept in the result
+  // Compiled languages (see language.h): the compile step's own limits. A compile that exceeds them
+  // is the verdict compile_error, never a pass. Generous: a loaded machine compiles slowly.
+  double compile_timeout_seconds = 30.0;
+  uint64_t compile_memory_bytes = 1ull << 30;  // address space of the compiler (cc1plus maps the precompiled header)
+  uint64_t compile_output_bytes = 1ull << 20;  // diagnostics beyond this end the compile
 };
 
 struct Config {
@@ -39,6 +44,14 @@ struct Config {
   // Host paths visible (read-only) inside the sandbox, where they exist. Nothing else of the host is.
   std::vector<std::string> read_only_paths = {"/usr", "/lib", "/lib64", "/lib32", "/bin", "/sbin",
                                               "/etc/ld.so.cache", "/etc/localtime"};
+  // Languages other than Python that programs of this pool may use (names or aliases of
+  // language.h's recipes); each is checked and prepared once when the pool starts.
+  std::vector<std::string> languages;
+  // Whether languages may prepare host-side caches (C++: a precompiled header of the standard
+  // headers, built once, shown read-only inside the sandbox) and where: empty = $MPT_EVAL_CACHE,
+  // else $XDG_CACHE_HOME/mpt-eval, else $HOME/.cache/mpt-eval.
+  bool language_caches = true;
+  std::string cache_dir;
   // Modules the zygote imports once, so that programs using them start instantly.
   std::vector<std::string> preload_modules = {
       "typing", "math", "collections", "collections.abc", "re", "itertools", "functools", "heapq",

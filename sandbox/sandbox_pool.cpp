@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "sandbox/language.h"
 #include "sandbox/sandbox_setup.h"
 #include "sandbox/zygote_process.h"
 
@@ -16,7 +17,8 @@ ExecutionResult infrastructure_error(const std::string& why) {
 
 }  // namespace
 
-SandboxPool::SandboxPool(Config config) : setup_(std::make_unique<SandboxSetup>(std::move(config))) {
+SandboxPool::SandboxPool(Config config)
+    : setup_(std::make_unique<SandboxSetup>(prepare_languages(std::move(config)))) {
   int n = resolved_workers(setup_->config());
   for (int i = 0; i < n; ++i) threads_.emplace_back([this, i] { worker_main(i); });
   std::unique_lock lock(mutex_);

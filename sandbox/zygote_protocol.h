@@ -22,7 +22,10 @@ using Clock = std::chrono::steady_clock;
 bool write_frame(int fd, const std::string& body, Clock::time_point deadline, std::string& error);
 bool read_frame(int fd, std::string& body, Clock::time_point deadline, std::string& error);
 
-std::string encode_request(const Program& program, int64_t seq, double timeout_seconds);
+// A non-Python program (program.language) is encoded with its recipe (language.h) under `config`.
+std::string encode_request(const Program& program, int64_t seq, double timeout_seconds, const Config& config);
+// The wall clock the zygote gives `program`: timeout_seconds, or a recipe's steps' clocks.
+double request_wall_seconds(const Program& program, double timeout_seconds, const Config& config);
 
 struct ZygoteResponse {
   int64_t seq = -1;

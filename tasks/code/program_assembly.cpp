@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/error.h"
+#include "tasks/code/native_assembly.h"
 
 namespace mpt::code {
 namespace {
@@ -71,6 +72,16 @@ AssembledProgram assemble_program(const CodeProblem& problem, const std::string&
   TestStyle style = options.tests;
   if (style == TestStyle::Auto) style = problem.test.empty() ? TestStyle::IoCases : TestStyle::Check;
   AssembledProgram p;
+  p.entry_point = problem.entry_point;
+  if (problem.language != "python") {
+    std::string solution = generation_prompt(problem, options.strip_prompt) + completion;
+    NativeProgram n = style == TestStyle::IoCases ? native_io_program(problem, solution)
+                                                  : native_check_program(problem, solution);
+    p.language = problem.language;
+    p.solution = std::move(n.source);
+    p.expected_stdout = std::move(n.expected_stdout);
+    return p;
+  }
   p.prelude = generation_prompt(problem, options.strip_prompt);
   p.solution = p.prelude + completion;
   p.test = style == TestStyle::IoCases ? io_cases_test(problem) : problem.test;

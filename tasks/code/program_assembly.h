@@ -12,6 +12,7 @@
 //              not eval is compared as the string itself
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "tasks/code/code_problem.h"
@@ -36,6 +37,10 @@ struct AssembledProgram {
   std::string test;
   std::string entry_point;
   std::string prelude;  // the prompt alone (trusted): what split-process checking's checker runs before the test
+  // "python", or the sandbox language of a C++ / JavaScript problem: then `solution` is the whole
+  // program (native_assembly.h), test and prelude are empty, and expected_stdout is set for IoCases.
+  std::string language = "python";
+  std::optional<std::string> expected_stdout;
 };
 
 // The prompt a model should continue: the problem's prompt, or prompt.strip() (Python's whitespace).

@@ -141,6 +141,53 @@ TEST(RunCommand, HumanEvalRunsInTheSandboxAndRecordsVerdicts) {
   }
 }
 
+// C++ and JavaScript code tasks (configs/code_tasks.yaml's human_eval_cpp / human_eval_js): their
+// programs are built and run by the sandbox's recipes, every sample gets a verdict, and they score
+// in configs/code_gauntlet.yaml's programming category (partial: the Python tasks are not run).
+TEST(RunCommand, CppAndJavaScriptCodeTasksRunInTheSandbox) {
+  if (!sandbox::probe_isolation(sandbox::Config{}).isolated) GTEST_SKIP() << "this machine offers no sandbox isolation";
+  test::TempDir dir;
+  std::string yaml = dir.write("code.yaml", R"(icl_tasks:
+- label: human_eval_cpp
+  dataset_uri: programming/processed_human_eval_cpp.jsonl
+  num_fewshot: [0]
+  icl_task_type: code_evaluation
+  generations_per_sample: 2
+  pass_at_k: [1]
+  generation_kwargs: {max_new_tokens: 16}
+- label: human_eval_js
+  dataset_uri: programming/processed_human_eval_js.jsonl
+  num_fewshot: [0]
+  icl_task_type: code_evaluation
+  generations_per_sample: 2
+  pass_at_k: [1]
+  generation_kwargs: {max_new_tokens: 16}
+)");
+  auto r = run_mpt_eval(run_args(test::tiny_neox_checkpoint(), dir.file("r.db"),
+                                 {"--tasks", yaml, "--limit", "2", "--workers", "2", "--out", dir.file("out.json"),
+                                  "--gauntlet", source_dir() + "/configs/code_gauntlet.yaml"}));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  json out = outcome(dir.file("out.json"));
+  ASSERT_EQ(out["tasks"].size(), 2u);
+  const json& programming = out["gauntlet"]["categories"].at(0);
+  EXPECT_EQ(programming["name"], "programming");
+  std::vector<std::string> scored;
+  for (const json& b : programming["benchmarks"])
+    if (!b["score"].is_null()) scored.push_back(b["key"]);
+  EXPECT_EQ(scored, (std::vector<std::string>{"human_eval_cpp/0-shot", "human_eval_js/0-shot"})) << programming.dump();
+  EXPECT_EQ(programming["missing"].size(), 6u);
+  EXPECT_TRUE(programming["score"].is_null());  // partial: only partial_score
+  EXPECT_EQ(programming["partial_score"], 0.0);
+  for (const json& t : out["tasks"]) {
+    int64_t verdicts = 0;
+    for (const auto& [name, n] : t["verdicts"].items()) {
+      EXPECT_NE(name, "infrastructure_error");
+      verdicts += n.get<int64_t>();
+    }
+    EXPECT_EQ(verdicts, 4) << t.dump();
+  }
+}
+
 TEST(RunCommand, TheResponseCacheServesIdenticalRunsAndOnlyTheSameCheckpoint) {
   test::TempDir dir;
   const std::string model = dir.path() + "/model";

@@ -10,6 +10,7 @@
 #include "tasks/code/code_problem.h"
 #include "tasks/code/completion_postprocess.h"
 #include "tasks/code/program_assembly.h"
+#include "tasks/task_suite.h"
 
 namespace mpt::code {
 namespace {
@@ -57,10 +58,47 @@ TEST(CodeProblems, MalformedLinesNameFileAndLine) {
   EXPECT_NE(error_of(p).find("invalid entry_point"), std::string::npos) << error_of(p);
   p = temp_file("io.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": [], "language": "python"})J");
   EXPECT_NE(error_of(p).find("test_inputs and test_outputs do not match"), std::string::npos) << error_of(p);
-  p = temp_file("lang.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": ["1"], "language": "c++"})J");
+  p = temp_file("lang.jsonl", R"J({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "test_inputs": ["(1,)"], "test_outputs": ["1"], "language": "cobol"})J");
   EXPECT_NE(error_of(p).find("unsupported language"), std::string::npos) << error_of(p);
+  EXPECT_NE(error_of(p).find(p + ":1"), std::string::npos) << error_of(p);
+  EXPECT_NE(error_of(p).find("python, c++ (cpp) or javascript (js)"), std::string::npos) << error_of(p);
   p = temp_file("empty.jsonl", "\n");
   EXPECT_NE(error_of(p).find("no problems"), std::string::npos) << error_of(p);
+}
+
+// C++ and JavaScript programs: the test field appended, or LLM Foundry's LocalEvalClient
+// assembly for the input/output cases, every case in one program.
+TEST(NativeAssembly, CheckAndIoProgramsAsLlmFoundryBuildsThem) {
+  CodeProblem cpp;
+  cpp.task_id = "CPP/0";
+  cpp.language = "cpp";
+  cpp.prompt = "int f(int x){\n";
+  cpp.test = "int main(){ assert(f(1)==2); }\n";
+  cpp.entry_point = "f";
+  cpp.test_inputs = {"1", "2"};
+  cpp.test_outputs = {"2", "3"};
+  AssembledProgram a = assemble_program(cpp, "    return x+1;\n}\n");
+  EXPECT_EQ(a.language, "cpp");
+  EXPECT_EQ(a.solution, "int f(int x){\n    return x+1;\n}\n\nint main(){ assert(f(1)==2); }\n");
+  EXPECT_FALSE(a.expected_stdout);
+  AssemblyOptions io;
+  io.tests = TestStyle::IoCases;
+  a = assemble_program(cpp, "    return x+1;\n}\n", io);
+  EXPECT_EQ(a.solution.rfind("#include <iostream>\n#include <vector>\n", 0), 0u);
+  EXPECT_NE(a.solution.find("bool issame(long long a, long long b){\n    return a == b;\n}\n"
+                            "int f(int x){\n    return x+1;\n}\n\nint main() {\n"
+                            "    cout << issame(f(1), 2);\n    cout << issame(f(2), 3);\n    return 0;\n}\n"),
+            std::string::npos)
+      << a.solution;
+  EXPECT_EQ(a.expected_stdout, "11");
+  CodeProblem js = cpp;
+  js.language = "javascript";
+  js.prompt = "const f = (x) => {\n";
+  a = assemble_program(js, "  return x + 1\n}\n", io);
+  EXPECT_EQ(a.solution, "const f = (x) => {\n  return x + 1\n}\n"
+                        "\nconsole.log(JSON.stringify(f(1)) === JSON.stringify(2));"
+                        "\nconsole.log(JSON.stringify(f(2)) === JSON.stringify(3));");
+  EXPECT_EQ(a.expected_stdout, "true\ntrue\n");
 }
 
 TEST(Postprocess, LlmFoundryCutsAtTheFirstNewTopLevelLine) {
@@ -144,3 +182,31 @@ TEST(Assembly, PythonStringLiteralsEscapeEverythingAwkward) {
 
 }  // namespace
 }  // namespace mpt::code
+
+namespace mpt {
+namespace {
+
+// configs/code_tasks.yaml: LLM Foundry's code tasks (tasks.yaml, commented out after v0.9), every
+// data file bundled, each problem file in its language; the variants' canonical solutions are
+// their last lines (the prompts carry the rest).
+TEST(CodeTasksConfig, EveryLlmFoundryCodeTaskLoadsWithItsData) {
+  std::string root = std::string(MPTEVAL_SOURCE_DIR) + "/data/icl";
+  TaskSuite suite = load_task_suite(std::string(MPTEVAL_SOURCE_DIR) + "/configs/code_tasks.yaml", root);
+  EXPECT_TRUE(suite.missing.empty());
+  EXPECT_TRUE(suite.evaluations.empty());
+  std::vector<std::string> labels;
+  for (const CodeTaskSpec& c : suite.code_tasks) {
+    labels.push_back(c.task->label);
+    EXPECT_EQ(c.task->code.generations_per_sample, 20) << c.task->label;
+    EXPECT_EQ(c.task->code.pass_at_k, (std::vector<int64_t>{1})) << c.task->label;
+    std::vector<code::CodeProblem> problems = code::load_code_problems(root + "/" + c.task->dataset_file);
+    std::string language = c.task->label == "human_eval_cpp" ? "cpp" : c.task->label == "human_eval_js" ? "javascript" : "python";
+    for (const auto& p : problems) EXPECT_EQ(p.language, language) << p.where;
+  }
+  EXPECT_EQ(labels, (std::vector<std::string>{"human_eval", "human_eval_cpp", "human_eval_js", "human_eval_return_simple",
+                                              "human_eval_return_complex", "human_eval_25", "human_eval_50",
+                                              "human_eval_75"}));
+}
+
+}  // namespace
+}  // namespace mpt

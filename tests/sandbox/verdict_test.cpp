@@ -33,6 +33,25 @@ TEST(Verdict, ExceptionsUseHumanEvalsStrings) {
   EXPECT_EQ(classify(ran(1, "R\nFNameError\tname 'f' is not defined\n")).result, "failed: name 'f' is not defined");
 }
 
+// Non-Python recipes: the trusted runner's "N<verdict>\t<message>" line decides.
+TEST(Verdict, RecipeRunnerLinesGiveTheirVerdicts) {
+  ExecutionResult r = classify(ran(1, "R\nNcompile_error\tmain.cpp:1:1: error: x\\ny\n"));
+  EXPECT_EQ(r.verdict, Verdict::CompileError);
+  EXPECT_EQ(r.result, "failed: compile error: main.cpp:1:1: error: x\ny");
+  EXPECT_EQ(verdict_name(Verdict::CompileError), std::string("compile_error"));
+  EXPECT_EQ(parse_verdict("compile_error"), Verdict::CompileError);
+  r = classify(ran(1, "R\nNcrashed\t11\n"));
+  EXPECT_EQ(r.verdict, Verdict::Crashed);
+  EXPECT_EQ(r.signal, 11);
+  EXPECT_EQ(r.result, "failed: crashed with signal 11 (SIGSEGV)");
+  EXPECT_EQ(classify(ran(1, "R\nNtimeout\trun: timed out after 2 s\n")).result, "timed out (run: timed out after 2 s)");
+  EXPECT_EQ(classify(ran(1, "R\nNmemory\trun: std::bad_alloc\n")).verdict, Verdict::Memory);
+  EXPECT_EQ(classify(ran(1, "R\nNfailed\twrong output\n")).result, "failed: wrong output");
+  // A runner line can never claim a pass or an infrastructure error: only the marker passes.
+  EXPECT_EQ(classify(ran(0, "R\nNpassed\tx\n")).verdict, Verdict::Failed);
+  EXPECT_EQ(classify(ran(0, "R\nNinfrastructure_error\tx\n")).verdict, Verdict::Failed);
+}
+
 TEST(Verdict, MessagesAreUnescapedWhole) {
   EXPECT_EQ(classify(ran(1, "R\nFValueError\tline one\\nline two\\\\n\\r\n")).result,
             "failed: line one\nline two\\n\r");

@@ -1,0 +1,130 @@
+#include "tasks/code/evalplus_test.h"
+
+#include <cstdio>
+
+#include "common/error.h"
+#include "tasks/code/program_assembly.h"
+
+namespace mpt::code {
+namespace {
+
+// Runs in the checker after the prompt (trusted). Names start with _mpt_ so that the prompt's own
+// names are untouched. The canonical solution runs in a namespace of its own.
+constexpr const char* kCheck = R"(
+def check(candidate):
+    import copy as _mpt_copy, json as _mpt_json, math as _mpt_math, signal as _mpt_signal, time as _mpt_time
+    _mpt_ref = {}
+    exec(_MPT_CANONICAL, _mpt_ref)
+    _mpt_fn = _mpt_ref[_MPT_ENTRY]
+    _mpt_inputs = _mpt_json.loads(_MPT_INPUTS)
+    atol = _MPT_ATOL
+
+    def _mpt_is_floats(x):
+        if isinstance(x, float):
+            return True
+        if isinstance(x, (list, tuple)) and x:
+            return all(isinstance(i, float) for i in x)
+        return False
+
+    def _mpt_numbers(x):
+        # numpy.asarray's view of plain data for allclose: numbers (bools count), nested lists
+        if isinstance(x, (bool, int, float)):
+            return float(x)
+        if isinstance(x, (list, tuple)):
+            return [_mpt_numbers(i) for i in x]
+        raise TypeError('not numeric: %s' % type(x).__name__)
+
+    def _mpt_close(a, b, atol):
+        # numpy.allclose(a, b, rtol=1e-07, atol=atol): |a - b| <= atol + rtol * |b| everywhere
+        # (broadcasting a scalar against a list), NaN never close, equal infinities close
+        if isinstance(a, list) and isinstance(b, list):
+            if len(a) != len(b):
+                if len(a) == 1:
+                    a = a * len(b)
+                elif len(b) == 1:
+                    b = b * len(a)
+                else:
+                    return False
+            return all(_mpt_close(x, y, atol) for x, y in zip(a, b))
+        if isinstance(a, list):
+            return all(_mpt_close(x, b, atol) for x in a)
+        if isinstance(b, list):
+            return all(_mpt_close(a, y, atol) for y in b)
+        if _mpt_math.isinf(a) or _mpt_math.isinf(b):
+            return a == b
+        return abs(a - b) <= atol + 1e-07 * abs(b)
+
+    def _mpt_poly(xs, x):
+        return sum([coeff * _mpt_math.pow(x, i) for i, coeff in enumerate(xs)])
+
+    def _mpt_alarm(signum, frame):
+        raise TimeoutError('time limit exceeded')
+
+    # The answer crosses from the candidate's process as plain data (split-process checking): the
+    # reference time includes encoding and decoding the expected answer that way (the zygote's
+    # codec, its __main__), so a large answer (a list of a million ints) is not timed out by the
+    # crossing alone.
+    import __main__ as _mpt_zygote
+    _mpt_encode = getattr(_mpt_zygote, 'plain_encode', None)
+    _mpt_decode = getattr(_mpt_zygote, 'plain_decode', None)
+
+    def _mpt_crossing(value):
+        if _mpt_encode is None or _mpt_decode is None:
+            return 0.0
+        _mpt_start = _mpt_time.time()
+        try:
+            _mpt_decode(_mpt_encode(value, False))
+        except Exception:
+            pass
+        return _mpt_time.time() - _mpt_start
+
+    _mpt_signal.signal(_mpt_signal.SIGALRM, _mpt_alarm)
+    for _mpt_i, _mpt_input in enumerate(_mpt_inputs):
+        _mpt_start = _mpt_time.time()
+        _mpt_exp = _mpt_fn(*_mpt_copy.deepcopy(_mpt_input))
+        _mpt_seconds = _mpt_time.time() - _mpt_start + _mpt_crossing(_mpt_exp)
+        _mpt_limit = max(4.0, 4.0 * _mpt_seconds)
+        _mpt_signal.setitimer(_mpt_signal.ITIMER_REAL, _mpt_limit)
+        try:
+            _mpt_out = candidate(*_mpt_input)
+        except TimeoutError:
+            raise AssertionError('input %d: time limit exceeded (%.1f s)' % (_mpt_i, _mpt_limit)) from None
+        finally:
+            _mpt_signal.setitimer(_mpt_signal.ITIMER_REAL, 0)
+        if _MPT_ENTRY == 'find_zero':
+            assert abs(_mpt_poly(*_mpt_input, _mpt_out)) <= atol, 'input %d: not a zero' % _mpt_i
+            continue
+        _mpt_exact = _mpt_out == _mpt_exp
+        if atol == 0 and _mpt_is_floats(_mpt_exp):
+            atol = 1e-6
+        if not _mpt_exact and atol != 0:
+            assert type(_mpt_out) == type(_mpt_exp), 'input %d: type %s, expected %s' % (
+                _mpt_i, type(_mpt_out).__name__, type(_mpt_exp).__name__)
+            if isinstance(_mpt_exp, (list, tuple)):
+                assert len(_mpt_out) == len(_mpt_exp), 'input %d: length %d, expected %d' % (
+                    _mpt_i, len(_mpt_out), len(_mpt_exp))
+            try:
+                _mpt_ok = _mpt_close(_mpt_numbers(_mpt_out), _mpt_numbers(_mpt_exp), atol)
+            except TypeError:
+                _mpt_ok = False
+            assert _mpt_ok, 'input %d: not close to the expected output (atol %g)' % (_mpt_i, atol)
+        else:
+            assert _mpt_exact, 'input %d: wrong output' % _mpt_i
+)";
+
+}  // namespace
+
+std::string evalplus_check(const CodeProblem& p, bool plus) {
+  if (p.format != ProblemFormat::EvalPlus)
+    throw input_error("not a HumanEval+ problem", p.where, "EvalPlus's format (base_input, plus_input, atol)",
+                      format_name(p.format));
+  char atol[64];
+  std::snprintf(atol, sizeof atol, "%.17g", p.atol);
+  std::string out = "_MPT_CANONICAL = " + python_string_literal(p.prompt + p.canonical_solution) + "\n";
+  out += "_MPT_ENTRY = " + python_string_literal(p.entry_point) + "\n";
+  out += "_MPT_INPUTS = " + python_string_literal(plus ? p.plus_inputs_json : p.base_inputs_json) + "\n";
+  out += std::string("_MPT_ATOL = ") + atol + "\n";
+  return out + kCheck;
+}
+
+}  // namespace mpt::code

@@ -1,0 +1,123 @@
+// mpt-eval score-samples on HumanEval+ (EvalPlus v0.1.10, the bundled data/humanevalplus): base
+// and plus results per sample, EvalPlus's comparison (floats within atol, find_zero's oracle,
+// integers beyond 64 bits kept exact), its per-input time limit, and loading errors.
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "common/error.h"
+#include "tasks/code/code_problem.h"
+#include "tests/cli/run_command.h"
+
+namespace mpt::test {
+namespace {
+
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+const std::string kPlus = std::string(MPTEVAL_SOURCE_DIR) + "/data/humanevalplus/HumanEvalPlus.jsonl.gz";
+
+class ScoreSamplesEvalPlus : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() / ("mpt-score-evalplus-" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+    for (const auto& p : code::load_code_problems(kPlus)) problems_[p.task_id] = p;
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // task_id -> completion (empty: the canonical solution)
+  json score(const std::vector<std::pair<std::string, std::string>>& samples) {
+    std::string path = (dir_ / "samples.jsonl").string();
+    std::ofstream out(path);
+    for (const auto& [id, completion] : samples)
+      out << json({{"task_id", id}, {"completion", completion.empty() ? problems_.at(id).canonical_solution : completion}}).dump()
+          << "\n";
+    out.close();
+    CommandResult r = run_mpt_eval({"score-samples", "-q", "--samples", path, "--problems", kPlus, "--k", "1"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    results_.clear();
+    std::ifstream in(path + "_results.jsonl");
+    for (std::string line; std::getline(in, line);) results_.push_back(json::parse(line));
+    return r.exit_code == 0 ? json::parse(r.out) : json::object();
+  }
+
+  fs::path dir_;
+  std::map<std::string, code::CodeProblem> problems_;
+  std::vector<json> results_;
+};
+
+TEST_F(ScoreSamplesEvalPlus, ProblemsKeepTheirInputsAsWritten) {
+  ASSERT_EQ(problems_.size(), 164u);
+  size_t base = 0, plus = 0;
+  for (const auto& [id, p] : problems_) {
+    EXPECT_EQ(p.format, code::ProblemFormat::EvalPlus);
+    base += p.base_inputs;
+    plus += p.plus_inputs;
+  }
+  EXPECT_EQ(base, 1570u);   // EvalPlus v0.1.10's counts
+  EXPECT_EQ(plus, 122683u);
+  // HumanEval/108's plus inputs hold integers beyond 64 bits: kept digit for digit, not as floats.
+  EXPECT_EQ(problems_.at("HumanEval/108").plus_inputs_json.find("e+"), std::string::npos);
+  EXPECT_EQ(problems_.at("HumanEval/2").atol, 1e-06);
+}
+
+TEST_F(ScoreSamplesEvalPlus, CanonicalPassesBaseAndPlusWrongAnswersFail) {
+  // Floats within atol (2, 4), find_zero's oracle (32), big integers (79, 108), and wrong answers.
+  json s = score({{"HumanEval/2", ""}, {"HumanEval/4", ""}, {"HumanEval/32", ""}, {"HumanEval/79", ""},
+                  {"HumanEval/108", ""}, {"HumanEval/0", "    pass\n"}, {"HumanEval/4", "    return 0.0\n"}});
+  EXPECT_EQ(s["verdicts"]["passed"], 5);
+  EXPECT_EQ(s["plus_verdicts"]["passed"], 5);
+  for (size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(results_[i]["passed"], true) << results_[i].dump();
+    EXPECT_EQ(results_[i]["plus_passed"], true) << results_[i].dump();
+  }
+  EXPECT_EQ(results_[5]["passed"], false);
+  EXPECT_EQ(results_[6]["plus_passed"], false);
+  EXPECT_NE(results_[6]["result"].get<std::string>().find("input 0: not close to the expected output"), std::string::npos)
+      << results_[6]["result"];
+  ASSERT_TRUE(s.contains("plus_pass@1"));
+}
+
+TEST_F(ScoreSamplesEvalPlus, PlusInputsCatchWhatBaseInputsMiss) {
+  // An off-by-one edit of the canonical is_prime (1 -> 2 in `n <= 1`): right on every base input,
+  // wrong for n = 2 among the plus inputs.
+  json s = score({{"HumanEval/31", "\n    if n <= 2: return False\n    n_sqrt = 1\n    while n_sqrt ** 2 < n: n_sqrt += 1\n"
+                                   "    for i in range(2, min(n_sqrt + 1, n)):\n        if n % i == 0:\n"
+                                   "            return False\n    return True\n\n"}});
+  EXPECT_EQ(results_[0]["passed"], true) << results_[0]["result"];
+  EXPECT_EQ(results_[0]["plus_passed"], false) << results_[0]["plus_result"];
+  EXPECT_EQ(s["pass@1"], 1.0);
+  EXPECT_EQ(s["plus_pass@1"], 0.0);
+}
+
+TEST_F(ScoreSamplesEvalPlus, EachInputHasEvalPlusTimeLimit) {
+  // max(4 s, 4 x the canonical time) per input: a candidate sleeping 6 s on every input fails.
+  score({{"HumanEval/0", "    import time\n    time.sleep(6)\n    return False\n"}});
+  EXPECT_EQ(results_[0]["passed"], false);
+  EXPECT_NE(results_[0]["result"].get<std::string>().find("input 0: time limit exceeded (4.0 s)"), std::string::npos)
+      << results_[0]["result"];
+}
+
+TEST(EvalPlusProblems, BadLinesNameFileAndLine) {
+  fs::path p = fs::temp_directory_path() / ("mpt-evalplus-bad-" + std::to_string(getpid()) + ".jsonl");
+  std::ofstream(p) << R"({"task_id": "T", "prompt": "", "canonical_solution": "", "test": "", "entry_point": "f", "base_input": 3, "plus_input": [[1]], "atol": 0})"
+                   << "\n";
+  try {
+    code::load_code_problems(p.string());
+    ADD_FAILURE() << "no error";
+  } catch (const Error& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("wrong type for key 'base_input'"), std::string::npos) << what;
+    EXPECT_NE(what.find(p.string() + ":1"), std::string::npos) << what;
+  }
+  fs::remove(p);
+}
+
+}  // namespace
+}  // namespace mpt::test

@@ -96,6 +96,17 @@ TEST_F(ScoreSamplesEvalPlus, PlusInputsCatchWhatBaseInputsMiss) {
   EXPECT_EQ(s["plus_pass@1"], 0.0);
 }
 
+TEST_F(ScoreSamplesEvalPlus, LargeAnswersPassWithinTheirLimit) {
+  // HumanEval/100's and 130's plus answers are lists of up to a million numbers: the time they take
+  // to cross the process boundary belongs to the limit (measured only when a call reaches 4 s).
+  json s = score({{"HumanEval/100", ""}, {"HumanEval/130", ""}});
+  for (const auto& r : results_) {
+    EXPECT_EQ(r["passed"], true) << r.dump();
+    EXPECT_EQ(r["plus_passed"], true) << r.dump();
+  }
+  EXPECT_EQ(s["plus_verdicts"]["passed"], 2);
+}
+
 TEST_F(ScoreSamplesEvalPlus, EachInputHasEvalPlusTimeLimit) {
   // max(4 s, 4 x the canonical time) per input: a candidate sleeping 6 s on every input fails.
   score({{"HumanEval/0", "    import time\n    time.sleep(6)\n    return False\n"}});

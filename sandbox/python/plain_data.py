@@ -74,8 +74,21 @@ def _encode(v, out, strict, depth):
     else:
         items = list(v)
         out += (dict(_CONTAINER_TAGS)[t], _U32.pack(len(items)))
+        if depth + 1 > PLAIN_MAX_DEPTH:   # every element is refused by _encode
+            for item in items:
+                _encode(item, out, strict, depth + 1)
+            return
+        # Exact floats and ints inline, as _encode writes them (answers such as a list of a million
+        # numbers would otherwise spend most of their time in calls); anything else through _encode.
         for item in items:
-            _encode(item, out, strict, depth + 1)
+            ti = type(item)
+            if ti is float:
+                out += (b"f", _F64.pack(item))
+            elif ti is int:
+                body = item.to_bytes((item.bit_length() + 8) // 8, "big", signed=True)
+                out += (b"i", _U32.pack(len(body)), body)
+            else:
+                _encode(item, out, strict, depth + 1)
 
 
 def plain_decode(data):
@@ -120,9 +133,24 @@ def _decode(data, at, depth):
     if n > len(data) - at:   # every element takes at least one byte
         raise PlainDataError("a container claims more elements than the data holds")
     items = []
+    append = items.append
+    end = len(data)
+    inline = depth + 1 <= PLAIN_MAX_DEPTH
     for _ in range(n * 2 if tag == b"d" else n):
-        item, at = _decode(data, at, depth + 1)
-        items.append(item)
+        # Floats and ints inline with the same bounds checks as _decode; anything else through it.
+        kind = data[at] if inline and at < end else None
+        if kind == 0x66 and at + 9 <= end:              # 'f'
+            append(_F64.unpack_from(data, at + 1)[0])
+            at += 9
+        elif kind == 0x69 and at + 5 <= end:            # 'i'
+            size = _U32.unpack_from(data, at + 1)[0]
+            if size > end - at - 5:
+                raise PlainDataError("the data ends inside a value")
+            append(int.from_bytes(data[at + 5:at + 5 + size], "big", signed=True))
+            at += 5 + size
+        else:
+            item, at = _decode(data, at, depth + 1)
+            append(item)
     try:
         if tag == b"l":
             return items, at

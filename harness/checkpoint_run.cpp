@@ -112,7 +112,7 @@ RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
     shared_lm.emplace(lm, world->communicator(), o.distributed);
     evaluated = &*shared_lm;
     if (suite->has_code_tasks()) {
-      remote = std::make_unique<dist::RemoteExecution>(world->rank(), world->size(), [config = o.runner.sandbox] {
+      remote = std::make_unique<dist::RemoteExecution>(world->rank(), world->size(), [config = suite->code_sandbox_config(o.runner.sandbox)] {
         auto pool = std::make_shared<sandbox::SandboxPool>(config);
         MPT_LOG(Info, "sandbox: {} worker(s); {}", pool->workers(), pool->isolation());
         return dist::RemoteExecution::Submit([pool](sandbox::Program p, dist::RemoteExecution::Done done) {

@@ -79,7 +79,7 @@ EvalRunner::~EvalRunner() = default;
 
 sandbox::SandboxPool& EvalRunner::pool() {
   if (!pool_) {
-    pool_ = std::make_unique<sandbox::SandboxPool>(options_.sandbox);
+    pool_ = std::make_unique<sandbox::SandboxPool>(suite_->code_sandbox_config(options_.sandbox));
     MPT_LOG(Info, "sandbox: {} worker(s); {}", pool_->workers(), pool_->isolation());
   }
   return *pool_;

@@ -1,5 +1,6 @@
 #include "harness/eval_suite.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -102,6 +103,23 @@ bool EvalSuite::has_code_tasks() const {
   for (const SuiteTask& t : tasks)
     if (t.code()) return true;
   return false;
+}
+
+std::vector<std::string> EvalSuite::code_languages() const {
+  std::vector<std::string> languages;
+  for (const SuiteTask& t : tasks)
+    if (const CodeTask* c = t.code())
+      for (const code::CodeProblem& p : c->problems)
+        if (p.language != "python" && std::find(languages.begin(), languages.end(), p.language) == languages.end())
+          languages.push_back(p.language);
+  return languages;
+}
+
+sandbox::Config EvalSuite::code_sandbox_config(sandbox::Config base) const {
+  for (const std::string& language : code_languages())
+    if (std::find(base.languages.begin(), base.languages.end(), language) == base.languages.end())
+      base.languages.push_back(language);
+  return base;
 }
 
 int64_t EvalSuite::loglikelihood_requests() const {

@@ -13,6 +13,7 @@
 
 #include "harness/code_task.h"
 #include "results/records.h"
+#include "sandbox/sandbox_config.h"
 #include "tasks/gauntlet.h"
 #include "tasks/prepared_eval.h"
 #include "tasks/task_suite.h"
@@ -50,6 +51,13 @@ struct EvalSuite {
   std::string data_hash;                  // RunSpec::data_hash: sha256 over each task's label and data file hash
 
   bool has_code_tasks() const;
+  // The languages other than Python that the code tasks' problems use ("c++", "javascript"), in
+  // first-use order.
+  std::vector<std::string> code_languages() const;
+  // `base` with code_languages() added to its languages, so that the pool checks and prepares each
+  // once, as score-samples does (C++: the precompiled header, without which every program compiles
+  // the standard headers from scratch).
+  sandbox::Config code_sandbox_config(sandbox::Config base) const;
   int64_t loglikelihood_requests() const;  // over all selected examples
   int64_t generate_requests() const;
 };

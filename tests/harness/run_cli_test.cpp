@@ -1,11 +1,14 @@
 // `mpt-eval run` end to end on the tiny random MPT with the real vocabulary: the default ICL
 // tasks, LLM Foundry's whole tasks_v0.3.yaml with its gauntlet, HumanEval through the sandbox,
 // the response cache, and malformed inputs.
+#include <unistd.h>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "common/jsonl.h"
@@ -163,10 +166,23 @@ TEST(RunCommand, CppAndJavaScriptCodeTasksRunInTheSandbox) {
   pass_at_k: [1]
   generation_kwargs: {max_new_tokens: 16}
 )");
+  // The pool prepares the C++ toolchain once, as score-samples does: its precompiled header is
+  // built in the cache directory (MPT_EVAL_CACHE; not under /tmp, which the sandbox hides), where
+  // nothing appears when the pool does not prepare the suite's languages.
+  const std::filesystem::path cache = "/var/tmp/mpt-run-cache-" + std::to_string(getpid());
+  std::filesystem::remove_all(cache);
+  setenv("MPT_EVAL_CACHE", cache.c_str(), 1);
   auto r = run_mpt_eval(run_args(test::tiny_neox_checkpoint(), dir.file("r.db"),
                                  {"--tasks", yaml, "--limit", "2", "--workers", "2", "--out", dir.file("out.json"),
                                   "--gauntlet", source_dir() + "/configs/code_gauntlet.yaml"}));
+  unsetenv("MPT_EVAL_CACHE");
+  size_t pch_files = 0;
+  std::error_code ec;
+  for (std::filesystem::recursive_directory_iterator it(cache, ec), end; !ec && it != end; it.increment(ec))
+    if (it->path().extension() == ".gch") ++pch_files;
+  std::filesystem::remove_all(cache);
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(pch_files, 0u) << "no precompiled header under " << cache;
   json out = outcome(dir.file("out.json"));
   ASSERT_EQ(out["tasks"].size(), 2u);
   const json& programming = out["gauntlet"]["categories"].at(0);

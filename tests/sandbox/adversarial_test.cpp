@@ -244,24 +244,6 @@ class Canary {
   fs::file_time_type mtime_;
 };
 
-// A TCP listener on the host's loopback that no sandboxed program may reach.
-struct HostListener {
-  int fd = -1;
-  int port = 0;
-  HostListener() {
-    fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd, 8) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
-      throw std::runtime_error("cannot open the host listener");
-    port = ntohs(a.sin_port);
-  }
-  ~HostListener() { close(fd); }
-  bool anyone_connected() const { return accept(fd, nullptr, nullptr) >= 0; }
-};
 
 TEST(Adversarial, EveryHostileProgramGetsItsVerdictAndTheHostIsUntouched) {
   Canary canary;

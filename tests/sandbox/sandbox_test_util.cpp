@@ -1,8 +1,12 @@
 #include "tests/sandbox/sandbox_test_util.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
+#include <stdexcept>
 #include <fstream>
 #include <future>
 #include <sstream>
@@ -50,5 +54,21 @@ std::vector<pid_t> processes_of_uid(uid_t uid) {
   }
   return out;
 }
+
+HostListener::HostListener() {
+  fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), len) != 0 || listen(fd, 8) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) != 0)
+    throw std::runtime_error("cannot open the host listener");
+  port = ntohs(a.sin_port);
+}
+
+HostListener::~HostListener() { close(fd); }
+
+bool HostListener::anyone_connected() const { return accept(fd, nullptr, nullptr) >= 0; }
 
 }  // namespace mpt::test

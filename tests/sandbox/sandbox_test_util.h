@@ -23,6 +23,15 @@ sandbox::Program program(const std::string& solution);
 // Submits every program at once and waits for all results (in order).
 std::vector<sandbox::ExecutionResult> run_all(sandbox::SandboxPool& pool, const std::vector<sandbox::Program>& programs);
 
+// A TCP listener on the host's loopback that no sandboxed program may reach.
+struct HostListener {
+  int fd = -1;
+  int port = 0;
+  HostListener();  // throws std::runtime_error when it cannot listen
+  ~HostListener();
+  bool anyone_connected() const;
+};
+
 // Processes on the host whose real uid is `uid` (scans /proc).
 std::vector<pid_t> processes_of_uid(uid_t uid);
 

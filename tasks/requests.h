@@ -20,10 +20,9 @@
 #include <string>
 #include <vector>
 
-namespace mpt {
+#include "common/tokens.h"
 
-using TokenId = int32_t;
-using Tokens = std::vector<TokenId>;
+namespace mpt {
 
 // log P(continuation | context), summed over the continuation's tokens.
 struct LoglikelihoodRequest {

@@ -17,7 +17,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tasks/requests.h"
+#include "common/tokens.h"
 
 namespace mpt::tok {
 

@@ -25,7 +25,7 @@
 
 #include "models/tokenizer/merge_table.h"
 #include "models/tokenizer/word_cache.h"
-#include "tasks/requests.h"
+#include "common/tokens.h"
 
 namespace mpt::tok {
 

@@ -2,10 +2,11 @@
 // Flat arrays and a multiplicative hash keep the lookup (the inner loop of BPE) to a cache miss or two.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
-#include "tasks/requests.h"
+#include "common/tokens.h"
 
 namespace mpt::tok {
 

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "tasks/requests.h"
+#include "common/tokens.h"
 
 namespace mpt::tok {
 

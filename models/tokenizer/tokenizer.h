@@ -28,7 +28,7 @@
 #include <string>
 #include <string_view>
 
-#include "tasks/requests.h"
+#include "common/tokens.h"
 
 namespace mpt {
 

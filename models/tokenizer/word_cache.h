@@ -14,7 +14,7 @@
 #include <string_view>
 #include <vector>
 
-#include "tasks/requests.h"
+#include "common/tokens.h"
 
 namespace mpt::tok {
 

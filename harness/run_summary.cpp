@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <optional>
 
-#include "reports/format.h"
+#include "common/score_text.h"
 
 namespace mpt {
 namespace {
@@ -27,7 +27,7 @@ std::vector<std::string> metric_columns(const RunOutcome& o) {
 
 std::string cell(const TaskOutcome& t, const std::string& metric) {
   for (const MetricSummary& m : t.metrics)
-    if (m.name == metric) return reports::format_score(m.mean, m.stderr_mean);
+    if (m.name == metric) return format_score(m.mean, m.stderr_mean);
   return "-";
 }
 
@@ -55,7 +55,7 @@ std::string table(const std::vector<std::vector<std::string>>& rows) {
   return out;
 }
 
-std::string percent(std::optional<double> v) { return v ? reports::format_points(*v) : "-"; }
+std::string percent(std::optional<double> v) { return v ? format_points(*v) : "-"; }
 
 std::string join(const std::vector<std::string>& v) {
   std::string s;

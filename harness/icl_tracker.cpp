@@ -1,7 +1,6 @@
 #include "harness/icl_tracker.h"
 
 #include "common/error.h"
-#include "tasks/example_scoring.h"
 
 namespace mpt {
 
@@ -29,7 +28,7 @@ std::optional<ExampleResult> IclTracker::count_down(size_t example) {
     throw runtime_error("a request was answered twice", eval_.spec.label, "one answer per request",
                         "another answer for example " + std::to_string(example));
   if (--remaining_[example] > 0) return std::nullopt;
-  return score_example(eval_, eval_.examples[example], responses_);
+  return eval_.score_one(example, responses_);
 }
 
 std::optional<ExampleResult> IclTracker::answer(size_t index, const LoglikelihoodResponse& response) {

@@ -1,5 +1,5 @@
 // Collects the responses of one ICL evaluation's pending examples and scores each example the
-// moment its last request is answered (tasks' score_example), whatever order responses come in.
+// moment its last request is answered (PreparedEval::score_one), whatever order responses come in.
 #pragma once
 
 #include <cstdint>

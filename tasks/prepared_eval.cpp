@@ -119,4 +119,8 @@ std::vector<ExampleResult> PreparedEval::score(const EvalResponses& responses) c
   return out;
 }
 
+ExampleResult PreparedEval::score_one(size_t example, const EvalResponses& responses) const {
+  return score_example(*this, examples.at(example), responses);
+}
+
 }  // namespace mpt

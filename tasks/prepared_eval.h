@@ -58,6 +58,9 @@ struct PreparedEval {
   // Per-example results, in example order. Throws mpt::Error (Runtime) when the response counts
   // do not match the requests.
   std::vector<ExampleResult> score(const EvalResponses& responses) const;
+  // One example's result, from responses where at least that example's requests are answered (the
+  // others may still be empty): for scoring examples as their answers arrive.
+  ExampleResult score_one(size_t example, const EvalResponses& responses) const;
 };
 
 // Builds the prompts and requests. Throws mpt::Error (Input) naming the example and its data

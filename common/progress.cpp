@@ -15,7 +15,7 @@
 
 namespace mpt {
 namespace {
-std::atomic<double> g_plain_interval{10.0};
+constexpr double kPlainInterval = 10.0;  // seconds between plain lines when not on a terminal
 std::atomic<int> g_forced_mode{-1};
 std::atomic<bool> g_bar_on_screen{false};
 
@@ -69,7 +69,6 @@ Progress::Progress(std::string label, int64_t total, std::string unit)
 
 Progress::~Progress() { finish(); }
 
-void Progress::set_plain_interval(double seconds) { g_plain_interval.store(seconds); }
 void Progress::force_mode(int mode) { g_forced_mode.store(mode); }
 
 void Progress::set_mode_by_name(const std::string& name, const std::string& option) {
@@ -97,11 +96,6 @@ void Progress::clear_terminal_line() {
 int64_t Progress::done() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return done_;
-}
-
-void Progress::set_total(int64_t total) {
-  std::lock_guard<std::mutex> lock(mutex_);
-  total_ = total;
 }
 
 void Progress::advance(int64_t n) {
@@ -138,7 +132,7 @@ void Progress::maybe_draw(bool force) {
   if (!log::enabled(log::Level::Info)) return;
   auto now = std::chrono::steady_clock::now();
   double since = std::chrono::duration<double>(now - last_draw_).count();
-  double interval = json_ ? std::min(1.0, g_plain_interval.load()) : terminal_ ? 0.1 : g_plain_interval.load();
+  double interval = json_ ? 1.0 : terminal_ ? 0.1 : kPlainInterval;
   if (!force && since < interval) return;
   last_draw_ = now;
   if (json_) {

@@ -27,14 +27,11 @@ class Progress {
   Progress& operator=(const Progress&) = delete;
 
   void advance(int64_t n = 1);
-  void set_total(int64_t total);
   // Prints the final line ("label done: N unit in T s (R unit/s)"). Idempotent.
   void finish();
 
   int64_t done() const;
 
-  // Seconds between plain lines when not on a terminal (default 10). For tests and CI tuning.
-  static void set_plain_interval(double seconds);
   // Forces terminal or plain mode regardless of isatty (tests), or JSON lines.
   static void force_mode(int mode);  // -1 auto, 0 plain, 1 terminal, 2 JSON lines
   // "auto", "bar", "plain" or "json" (the --progress option); Input error naming `option` otherwise.

@@ -61,12 +61,4 @@ std::string shape_string(const std::vector<int64_t>& shape) {
 
 int64_t RawTensor::numel() const { return checked_numel(shape); }
 
-bool RawTensor::is_contiguous() const {
-  if (strides.size() != shape.size()) return false;
-  std::vector<int64_t> expected = contiguous_strides(shape);
-  for (size_t i = 0; i < shape.size(); ++i)
-    if (shape[i] != 1 && strides[i] != expected[i]) return false;  // a size-1 dimension's stride is free
-  return true;
-}
-
 }  // namespace mpt

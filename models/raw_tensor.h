@@ -31,7 +31,6 @@ struct RawTensor {
   const MappedFile* mapping = nullptr;  // to release pages after conversion
 
   int64_t numel() const;
-  bool is_contiguous() const;
 };
 
 // Row-major strides of `shape`.

@@ -134,17 +134,6 @@ ContentHash combine(Store& store, std::vector<std::pair<std::string, std::string
 
 }  // namespace
 
-std::string hash_file_memoized(Store& store, const std::string& path, bool* memoised) {
-  std::string abs = absolute_path(path);
-  FileStat st = stat_file(abs);
-  std::optional<std::string> memo = memo_lookup(store, abs, st);
-  if (memoised) *memoised = memo.has_value();
-  if (memo) return *memo;
-  std::vector<Hashed> one{{abs, st, sha256_file_hex(abs)}};
-  memo_store(store, one);
-  return one[0].digest;
-}
-
 ContentHash hash_checkpoint(Store& store, const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))

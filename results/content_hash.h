@@ -42,8 +42,4 @@ ContentHash hash_checkpoint(Store& store, const std::string& dir);
 // and special_tokens_map.json when present). Input error when there is no tokenizer.json.
 ContentHash hash_tokenizer(Store& store, const std::string& path);
 
-// The file's sha256, from the memo when (size, mtime, ctime, inode) match, else read and stored.
-// `memoised` (optional) tells which. Input error naming the file when it cannot be read.
-std::string hash_file_memoized(Store& store, const std::string& path, bool* memoised = nullptr);
-
 }  // namespace mpt::results

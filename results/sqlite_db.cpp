@@ -13,7 +13,7 @@
 namespace mpt::results {
 namespace {
 
-std::atomic<double> g_lock_wait_seconds{600.0};
+constexpr double kLockWaitSeconds = 600.0;
 
 // SQLite's own busy handler waits this long per attempt before our retry loop takes over; the
 // loop adds jittered backoff so that two writers released at once do not collide again.
@@ -242,7 +242,6 @@ void SqliteDb::write_transaction(const std::function<void()>& body) const {
   }
 }
 
-void SqliteDb::set_lock_wait_seconds(double seconds) { g_lock_wait_seconds = seconds; }
-double SqliteDb::lock_wait_seconds() { return g_lock_wait_seconds; }
+double SqliteDb::lock_wait_seconds() { return kLockWaitSeconds; }
 
 }  // namespace mpt::results

@@ -94,8 +94,7 @@ class SqliteDb {
   // If `body` throws, the transaction is rolled back and the exception propagates.
   void write_transaction(const std::function<void()>& body) const;
 
-  // Total time a write waits for the lock before giving up (default 600 s).
-  static void set_lock_wait_seconds(double seconds);
+  // Total time a write waits for the lock before giving up (600 s).
   static double lock_wait_seconds();
 
   // Throws the mpt::Error for SQLite result `rc` (with `context`, e.g. the SQL being run).

@@ -31,11 +31,4 @@ EvalResult evaluate(const PreparedEval& eval, LanguageModel& model) {
   return make_eval_result(eval, run_requests(eval, model));
 }
 
-std::vector<BenchmarkScore> benchmark_scores(const std::vector<EvalResult>& results) {
-  std::vector<BenchmarkScore> out;
-  for (const EvalResult& r : results)
-    if (auto acc = r.accuracy()) out.push_back({r.label, r.benchmark_key, *acc, r.dataset_size});
-  return out;
-}
-
 }  // namespace mpt

@@ -37,7 +37,4 @@ EvalResponses run_requests(const PreparedEval& eval, LanguageModel& model);
 // run_requests + make_eval_result.
 EvalResult evaluate(const PreparedEval& eval, LanguageModel& model);
 
-// The gauntlet's inputs: one BenchmarkScore per result that has an accuracy.
-std::vector<BenchmarkScore> benchmark_scores(const std::vector<EvalResult>& results);
-
 }  // namespace mpt

@@ -31,7 +31,7 @@ std::vector<std::string> split_list(const std::vector<std::string>& items) {
   return out;
 }
 
-struct BenchCommand {
+struct BenchFlags {
   bench::BenchSettings s;
   std::vector<std::string> workloads;
   std::string device = "auto";
@@ -70,7 +70,7 @@ struct BenchCommand {
 }  // namespace
 
 Action attach_bench(CLI::App& app) {
-  auto cmd = std::make_shared<BenchCommand>();
+  auto cmd = std::make_shared<BenchFlags>();
   app.description(
       "Benchmark the model on the synthetic workloads of bench/workloads.json (the Hugging Face baseline's, "
       "request for request): one JSON line per workload with seconds, tokens/s, peak memory and MFU, "

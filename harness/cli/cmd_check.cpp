@@ -17,7 +17,7 @@
 namespace mpt::cli {
 namespace {
 
-struct CheckCliOptions {
+struct CheckFlags {
   std::string db = results::default_db_path();
   std::string baseline, candidate;
   reports::CheckOptions check;
@@ -30,7 +30,7 @@ void require_completed(const results::RunSnapshot& s, const char* role) {
                       std::string("status ") + results::to_string(s.run.status));
 }
 
-int run_check(const CheckCliOptions& o) {
+int run_check(const CheckFlags& o) {
   reports::RunResolver resolver(o.db);
   results::RunSnapshot baseline = resolver.load(o.baseline);
   results::RunSnapshot candidate = resolver.load(o.candidate);
@@ -60,7 +60,7 @@ int run_check(const CheckCliOptions& o) {
 }  // namespace
 
 Action attach_check(CLI::App& app) {
-  auto o = std::make_shared<CheckCliOptions>();
+  auto o = std::make_shared<CheckFlags>();
   app.add_option("--baseline", o->baseline, "baseline: run id, results JSON file (report --format json), or label")
       ->required();
   app.add_option("--candidate", o->candidate, "candidate: run id, results JSON file, or label")->required();

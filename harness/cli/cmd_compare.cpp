@@ -12,7 +12,7 @@
 namespace mpt::cli {
 namespace {
 
-struct CompareCliOptions {
+struct CompareFlags {
   std::string db = results::default_db_path();
   std::string run_a, run_b;
   reports::CompareOptions stats;
@@ -20,7 +20,7 @@ struct CompareCliOptions {
   size_t max_flips = 20;
 };
 
-int run_compare(const CompareCliOptions& o) {
+int run_compare(const CompareFlags& o) {
   reports::RunResolver resolver(o.db);
   results::RunSnapshot a = resolver.load(o.run_a);
   results::RunSnapshot b = resolver.load(o.run_b);
@@ -35,7 +35,7 @@ int run_compare(const CompareCliOptions& o) {
 }  // namespace
 
 Action attach_compare(CLI::App& app) {
-  auto o = std::make_shared<CompareCliOptions>();
+  auto o = std::make_shared<CompareFlags>();
   app.add_option("RUN_A", o->run_a, "baseline: run id, results JSON file, or label (newest completed run)")->required();
   app.add_option("RUN_B", o->run_b, "candidate: run id, results JSON file, or label")->required();
   app.add_option("--db", o->db, "results database ($MPTEVAL_DB when set, else ./mpt-eval.db)");

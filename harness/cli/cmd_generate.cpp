@@ -15,7 +15,7 @@
 namespace mpt::cli {
 namespace {
 
-struct GenerateCommand {
+struct GenerateFlags {
   ModelFlags model;
   std::string ids_text;
   std::string prompt;
@@ -55,7 +55,7 @@ struct GenerateCommand {
 }  // namespace
 
 Action attach_generate(CLI::App& app) {
-  auto cmd = std::make_shared<GenerateCommand>();
+  auto cmd = std::make_shared<GenerateFlags>();
   app.description(
       "Generate tokens after a prompt (token ids or text) and print the new ids on one line and their text on the "
       "next (or JSON with --json). Greedy by default (ties go to the lowest id); --temperature > 0 samples.");

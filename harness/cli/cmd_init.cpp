@@ -11,7 +11,7 @@
 namespace mpt::cli {
 namespace {
 
-struct InitCommand {
+struct InitFlags {
   std::string config_file;
   std::string shape;
   std::string out;
@@ -50,7 +50,7 @@ struct InitCommand {
 }  // namespace
 
 Action attach_init(CLI::App& app) {
-  auto cmd = std::make_shared<InitCommand>();
+  auto cmd = std::make_shared<InitFlags>();
   app.description(
       "Write a random-weight MPT checkpoint in Hugging Face layout (config.json + model.safetensors, or "
       "shards with model.safetensors.index.json above --max-shard-mb). Prints the directory.");

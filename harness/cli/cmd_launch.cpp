@@ -9,7 +9,7 @@
 namespace mpt::cli {
 namespace {
 
-struct LaunchCommand {
+struct LaunchFlags {
   dist::LocalLaunchOptions launch;
   bool exec = false;
   bool no_tag = false;
@@ -31,7 +31,7 @@ struct LaunchCommand {
 }  // namespace
 
 Action attach_launch(CLI::App& app) {
-  auto cmd = std::make_shared<LaunchCommand>();
+  auto cmd = std::make_shared<LaunchFlags>();
   app.description(
       "Start N ranks of an mpt-eval command on this machine with torchrun's variables set "
       "(RANK, LOCAL_RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT), like `torchrun --standalone "

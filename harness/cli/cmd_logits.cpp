@@ -11,7 +11,7 @@
 namespace mpt::cli {
 namespace {
 
-struct LogitsCommand {
+struct LogitsFlags {
   ModelFlags model;
   std::string ids_text;
 
@@ -53,7 +53,7 @@ struct LogitsCommand {
 }  // namespace
 
 Action attach_logits(CLI::App& app) {
-  auto cmd = std::make_shared<LogitsCommand>();
+  auto cmd = std::make_shared<LogitsFlags>();
   app.description(
       "Print float32 logits for one token sequence as JSON: {\"ids\": [...], \"logits\": [[V values] per position]}, "
       "one position per line, each value with 9 significant digits.");

@@ -15,7 +15,7 @@
 namespace mpt::cli {
 namespace {
 
-struct PromptsOptions {
+struct PromptsFlags {
   std::string tasks;
   std::string task;
   std::string data_root;  // empty: the bundled data/icl
@@ -28,7 +28,7 @@ struct PromptsOptions {
   std::string tokenizer;  // empty: the bundled GPT-NeoX-20B tokenizer
 };
 
-int run_prompts(const PromptsOptions& o) {
+int run_prompts(const PromptsFlags& o) {
   const std::string data_root = o.data_root.empty() ? bundled_path("icl") : o.data_root;
   TaskSuite suite = load_task_suite(o.tasks, data_root, {{o.task}});
   const EvalSpec& spec = select_one_evaluation(suite, o.task);
@@ -55,7 +55,7 @@ int run_prompts(const PromptsOptions& o) {
 }  // namespace
 
 Action attach_prompts(CLI::App& app) {
-  auto o = std::make_shared<PromptsOptions>();
+  auto o = std::make_shared<PromptsFlags>();
   app.add_option("--tasks", o->tasks, "LLM Foundry task file (icl_tasks), e.g. data/icl/yamls/tasks_v0.3.yaml")
       ->required()
       ->check(CLI::ExistingFile);

@@ -15,7 +15,7 @@
 namespace mpt::cli {
 namespace {
 
-struct ReportOptions {
+struct ReportFlags {
   std::string db = results::default_db_path();
   std::vector<int64_t> runs;
   std::vector<std::string> labels;
@@ -25,7 +25,7 @@ struct ReportOptions {
 };
 
 // lm-eval's files for each selected run, under the --out directory.
-int run_lm_eval_report(const ReportOptions& o) {
+int run_lm_eval_report(const ReportFlags& o) {
   if (o.out.empty())
     throw input_error("--format lm-eval writes files", "--out", "an output directory", "no --out");
   reports::check_lm_eval_dir(o.out, "--out");
@@ -36,7 +36,7 @@ int run_lm_eval_report(const ReportOptions& o) {
   return 0;
 }
 
-int run_report(const ReportOptions& o) {
+int run_report(const ReportFlags& o) {
   if (o.format == "lm-eval") return run_lm_eval_report(o);
   results::Store store = results::Store::open(o.db, results::SqliteDb::OpenMode::ReadOnly);
   std::string text = reports::build_report(store, {o.runs, o.labels}, reports::parse_report_format(o.format),
@@ -53,7 +53,7 @@ int run_report(const ReportOptions& o) {
 }  // namespace
 
 Action attach_report(CLI::App& app) {
-  auto o = std::make_shared<ReportOptions>();
+  auto o = std::make_shared<ReportFlags>();
   app.add_option("--db", o->db, "results database ($MPTEVAL_DB when set, else ./mpt-eval.db)");
   CLI::Option* runs =
       app.add_option("--runs", o->runs, "run ids to report, in this column order (any status)")->delimiter(',');

@@ -24,7 +24,7 @@
 namespace mpt::cli {
 namespace {
 
-struct RunCli {
+struct RunFlags {
   ModelFlags model;
   CheckpointRunOptions options;
   std::string mode = "auto";
@@ -42,7 +42,7 @@ struct RunCli {
 };
 
 // Everything the options alone can tell, before a file is read or the store is touched.
-void validate(const RunCli& cli) {
+void validate(const RunFlags& cli) {
   const CheckpointRunOptions& o = cli.options;
   // The label, the paths and the task labels go into the store and its JSON outputs (UTF-8).
   require_utf8(o.label, "--label");
@@ -59,7 +59,7 @@ void validate(const RunCli& cli) {
   }
 }
 
-int run(RunCli& cli) {
+int run(RunFlags& cli) {
   CheckpointRunOptions& o = cli.options;
   validate(cli);
   Progress::set_mode_by_name(cli.progress, "--progress");
@@ -101,7 +101,7 @@ int run(RunCli& cli) {
 }  // namespace
 
 Action attach_run(CLI::App& app) {
-  auto cli = std::make_shared<RunCli>();
+  auto cli = std::make_shared<RunFlags>();
   CheckpointRunOptions& o = cli->options;
   o.eval.tasks_path = source_dir() + "/configs/default_tasks.yaml";
   app.description(

@@ -11,7 +11,7 @@
 namespace mpt::cli {
 namespace {
 
-struct ScoreSamplesCli {
+struct ScoreSamplesFlags {
   code_eval::ScoreSamplesOptions options;
   std::string postprocess = "none";
   std::string tests = "auto";
@@ -30,7 +30,7 @@ code::TestStyle parse_tests(const std::string& s) {
 }  // namespace
 
 Action attach_score_samples(CLI::App& app) {
-  auto cli = std::make_shared<ScoreSamplesCli>();
+  auto cli = std::make_shared<ScoreSamplesFlags>();
   auto& o = cli->options;
   cli->memory_mb = static_cast<double>(o.sandbox.limits.memory_bytes >> 20);
   app.description(

@@ -16,7 +16,7 @@
 namespace mpt::cli {
 namespace {
 
-struct TokenizeOptions {
+struct TokenizeFlags {
   std::string tokenizer_file;
   std::string model_dir;
   std::string text;
@@ -69,7 +69,7 @@ void write_stdout(const std::string& s) {
 }  // namespace
 
 Action attach_tokenize(CLI::App& app) {
-  auto o = std::make_shared<TokenizeOptions>();
+  auto o = std::make_shared<TokenizeFlags>();
   auto* file = app.add_option("--tokenizer", o->tokenizer_file,
                               "tokenizer.json to use (default: the bundled GPT-NeoX-20B tokenizer)");
   app.add_option("--model", o->model_dir, "checkpoint directory: its tokenizer.json, else the bundled one")

@@ -21,7 +21,7 @@
 namespace mpt::cli {
 namespace {
 
-struct WatchCli {
+struct WatchFlags {
   ModelFlags model;
   WatchOptions options;
   std::string mode = "auto";
@@ -42,7 +42,7 @@ void on_signal(int sig) {
   [[maybe_unused]] ssize_t n = ::write(STDERR_FILENO, msg, sizeof msg - 1);
 }
 
-int watch(WatchCli& cli) {
+int watch(WatchFlags& cli) {
   WatchOptions& o = cli.options;
   o.run.model = cli.model.options();
   o.run.lm.mode = parse_scoring_mode(cli.mode);
@@ -63,7 +63,7 @@ int watch(WatchCli& cli) {
 }  // namespace
 
 Action attach_watch(CLI::App& app) {
-  auto cli = std::make_shared<WatchCli>();
+  auto cli = std::make_shared<WatchFlags>();
   WatchOptions& o = cli->options;
   app.description(
       "Watch a directory a trainer writes checkpoints into (one HF-format subdirectory each) and evaluate\n"

@@ -1,6 +1,7 @@
 // The subcommand tables of `mpt-eval` and the shared entry point.
 //
-// Each subcommand lives in its own cmd_<name>.cpp with one options struct. Its `attach` function
+// Each subcommand lives in its own cmd_<name>.cpp with one struct of its parsed flags, `<Name>Flags`
+// (the libraries it calls take `...Options` structs). Its `attach` function
 // declares the options on the CLI11 sub-app (every option with a help text and its default) and
 // returns the action to run after parsing. The action returns an exit code or throws mpt::Error;
 // run_cli() maps errors to exit codes (see common/error.h).

@@ -13,7 +13,7 @@ std::string version_text() {
   mpt::TorchInfo t = mpt::torch_info();
   std::string s = "mpt-eval " + b.version + " (git " + b.git_revision + ")\n";
   s += "libtorch " + t.version + (b.torch_has_cuda ? " with CUDA" : " (CPU only)") + "\n";
-  s += "CUDA kernels: " + std::string(b.cuda_kernels ? "compiled" : "not compiled") + "\n";
+  s += "nvcc toolchain check: " + std::string(b.cuda_kernels ? "compiled" : "not compiled") + "\n";
   s += "CUDA available: " + std::string(t.cuda_available ? "yes, " + std::to_string(t.cuda_device_count) + " device(s)" : "no");
   return s;
 }

@@ -1,7 +1,7 @@
 # Decides whether CUDA sources are built.
 #   MPTEVAL_TORCH_HAS_CUDA  libtorch was built with CUDA (target torch_cuda exists): GPU glue is compiled.
-#   MPTEVAL_WITH_CUDA       the CUDA language is enabled and the kernels under models/cuda are compiled.
-# MPTEVAL_CUDA=AUTO turns CUDA on exactly when libtorch has it; ON forces the kernels to compile
+#   MPTEVAL_WITH_CUDA       the CUDA language is enabled and models/cuda (the nvcc toolchain check) is compiled.
+# MPTEVAL_CUDA=AUTO turns CUDA on exactly when libtorch has it; ON forces it to compile
 # (also against a CPU-only libtorch, e.g. to check them with nvcc on a machine without a GPU).
 set(MPTEVAL_TORCH_HAS_CUDA OFF)
 if(TARGET torch_cuda OR TORCH_CUDA_LIBRARIES)
@@ -25,4 +25,4 @@ if(MPTEVAL_WITH_CUDA)
   set(CMAKE_CUDA_STANDARD 17)  # CMake 3.25 has no CUDA20 dialect flags for nvcc
   set(CMAKE_CUDA_STANDARD_REQUIRED ON)
 endif()
-message(STATUS "mpt-eval: libtorch ${Torch_VERSION}, libtorch CUDA: ${MPTEVAL_TORCH_HAS_CUDA}, CUDA kernels: ${MPTEVAL_WITH_CUDA}")
+message(STATUS "mpt-eval: libtorch ${Torch_VERSION}, libtorch CUDA: ${MPTEVAL_TORCH_HAS_CUDA}, nvcc toolchain check: ${MPTEVAL_WITH_CUDA}")

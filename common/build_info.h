@@ -10,7 +10,7 @@ struct BuildInfo {
   std::string git_revision;   // `git describe --always --dirty`, or "unknown" outside a checkout
   std::string torch_version;  // libtorch version the build was configured against
   bool torch_has_cuda;        // libtorch was built with CUDA
-  bool cuda_kernels;          // mpt-eval's own CUDA kernels were compiled
+  bool cuda_kernels;          // the CUDA toolchain check (models/cuda) was compiled with nvcc
 };
 
 const BuildInfo& build_info();

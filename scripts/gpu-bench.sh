@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The one GPU run of mpt-eval (issue 9, plus the GPU checks of issues 3 and 8), built to fit one lease
+# The one GPU run of mpt-eval (speed against the HF peer, plus the CUDA and NCCL checks), built to fit one lease
 # of a GPU machine (one H100 80 GB, 16 cores, python3 with torch 2.x + CUDA and transformers, cmake,
 # ninja, nvcc; no network, none of our system libraries: carry .gpu-deps from scripts/gpu-deps).
 #
@@ -13,7 +13,7 @@
 #   1. environment (nvidia-smi, torch/CUDA/cuDNN versions and C++ ABI, nvcc, g++, cmake, glibc)
 #   2. configure + build mpt-eval and test_models_gpu against the machine's libtorch (all cores)
 #   3. ctest -L gpu: CUDA fixture parity in fp32 (TF32 off), bf16/fp16 deviations, fused vs reference
-#      attention, branched scoring and continuous batching on CUDA (issue 3)
+#      attention, branched scoring and continuous batching on CUDA
 #   4. an MPT-7B-shaped random checkpoint in bf16 (`mpt-eval init`, ~13.3 GB, ~30 s on 16 cores)
 #   5. mpt-eval bench on it: mc-short, long, batch1, then humaneval-like (164 prompts in flight; retried
 #      at 96 slots if that runs out of memory), with per-request dumps and the request files
@@ -21,7 +21,7 @@
 #      request files of step 5 are checked against the baseline's synthetic() first); falls back to
 #      random weights (--shape mpt-7b, speed only) when it cannot load the checkpoint
 #   7. the ratio table and the numerics (bench/bench_report.py)
-#   8. scripts/gpu-dist-check, when present: the one-GPU NCCL run of issue 8 (tiny model and the
+#   8. scripts/gpu-dist-check, when present: the one-GPU NCCL run (tiny model and the
 #      MPT-7B-shaped checkpoint of step 4 through `mpt-eval launch --nproc 1`); it runs right after
 #      step 5, before the baseline, because it is short and only this run can show it
 #   9. MPT-30B shape (random weights) at batch 16: scoring and generation, ours then HF (memory check)
@@ -148,7 +148,7 @@ else
              -DMPTEVAL_BUILD_TESTS=ON -DMPTEVAL_BUILD_BENCH=OFF -DMPTEVAL_NCCL=ON -DMPTEVAL_GLOO=ON
              -DCMAKE_CXX_FLAGS=-DFMT_HEADER_ONLY)  # libtorch 2.x bundles fmt 12 headers, Debian's is fmt 9
   if ! step configure 180 30 "$OUT/build.log" -- "${CONFIGURE[@]}" "${CUDA_ARGS[@]}"; then
-    # Our own CUDA kernels (models/cuda, only a probe so far) are optional: without nvcc, build without them.
+    # The CUDA toolchain check (models/cuda, no kernel the model uses) is optional: without nvcc, build without them.
     rm -rf "$BUILD"
     step configure-without-cuda-kernels 150 30 "$OUT/build.log" -- "${CONFIGURE[@]}" -DMPTEVAL_CUDA=OFF
   fi
@@ -238,7 +238,7 @@ if [ -x scripts/gpu-dist-check ]; then
   step dist-check 120 30 "$OUT/dist.log" -- scripts/gpu-dist-check
   grep -E "^(nccl|gloo|ranks|timing|ok|FAIL)" "$OUT/dist.log" | sed 's/^/  /' | tee -a "$SUMMARY"
 else
-  say "SKIP    dist-check: no scripts/gpu-dist-check in this tree (issue 8's one-GPU NCCL run)"
+  say "SKIP    dist-check: no scripts/gpu-dist-check in this tree (the one-GPU NCCL run)"
 fi
 pack
 if [ "$DRY" = 1 ]; then

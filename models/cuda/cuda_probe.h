@@ -1,4 +1,4 @@
-// Host entry points of mpt-eval's own CUDA code (compiled only when MPTEVAL_WITH_CUDA).
+// Host entry points of the CUDA toolchain check (cuda_probe.cu; compiled only when MPTEVAL_WITH_CUDA).
 #pragma once
 
 namespace mpt::cuda {

@@ -2,7 +2,7 @@
 // shared checkpoint layouts (tests/fixtures/mpt-tiny/PROVENANCE.md) and two more made from them:
 // a Zip64 .bin and sharded .bin files with an index (their PROVENANCE.md).
 //
-// Tolerance 1e-4 absolute (the acceptance bound): HF and this implementation run the same
+// Tolerance 1e-4 absolute (the project's parity bound): HF and this implementation run the same
 // float32 operations, but the ALiBi bias is formed relative to the query here (slope·(j − i)) and
 // relative to the last key in HF (slope·(j − (S−1))); the two differ by a per-row constant that the
 // softmax removes exactly in arithmetic and up to float32 rounding (~1e-6 here) in practice.

@@ -1,10 +1,10 @@
 // Invariance of the forward pass: padding, batching, KV caching and prefix sharing must not change a
 // sequence's logits beyond float32 rounding. Uses the tensor API (ATen) directly.
 //
-// Tolerances: 1e-5 for padding/batching (the bound; the same float32 operations run on
+// Tolerances: 1e-5 for padding/batching (the project's bound; the same float32 operations run on
 // differently shaped tensors, so only the order of a few reductions changes) and 1e-4 for cached or
 // prefix-shared computation against a full pass (different but equivalent operation sequences;
-// the bound for cached decoding).
+// the project's bound for cached decoding).
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/empty.h>
 #include <gtest/gtest.h>

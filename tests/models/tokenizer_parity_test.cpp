@@ -1,5 +1,5 @@
 // Parity with Hugging Face tokenizers: ids and decoded text of every golden case.
-//   neox_parity.json       20 cases from tokenizers 0.23 (Python), the acceptance set
+//   neox_parity.json       20 cases from tokenizers 0.23 (Python), the acceptance set
 //   neox_hf_cases.json     1198 curated and random strings, tokenizers 0.23.2 (official Node binding)
 //   mini_*.cases.json      small tokenizer.json files with the flags GPT-NeoX leaves unused
 // (see tests/fixtures/tokenizer/PROVENANCE.md).

@@ -39,7 +39,7 @@ long long host_aio_nr() {
   return n;
 }
 
-// The attack: in every process allowed, every free descriptor an anonymous memory file of
+// The attack: in every process allowed, every free descriptor an anonymous memory file of
 // 16 MiB, then hold them. Passes only if it got none (then there is nothing to hold).
 const char* const kMemfdAttack =
     "import os, time\n"
@@ -152,7 +152,7 @@ TEST(KernelMemory, MemfdAioAndIpcAreRefusedAndTheHostIsUnchanged) {
   long long grew_kib = shmem_max - shmem_before;
   std::printf("  host Shmem grew by at most %lld KiB while the programs ran; fs.aio-nr %lld -> max %lld\n", grew_kib,
               aio_before, aio_max.load());
-  EXPECT_LT(grew_kib, 1ll << 20);  // < 1 GiB (the program took 6.2 GiB)
+  EXPECT_LT(grew_kib, 1ll << 20);  // < 1 GiB (the attack took 6.2 GiB before the fix)
   EXPECT_EQ(aio_max.load(), aio_before);
 }
 

@@ -3,7 +3,7 @@
 // batches (naive_padded_tokens), and the bare count of request tokens. The difference is what
 // prefix sharing (a multiple-choice context once for all choices, duplicates merged, a
 // continuation's last token never fed) and padding-free token-budget batching save. No model is
-// needed: the counts come from the scoring plan (harness/scoring_plan.h) over the real requests.
+// needed: the counts come from the scoring plan (backend/scoring_plan.h) over the real requests.
 //
 //   build/bench/bench_scoring [--tasks FILE] [--data-root DIR] [--limit N] [--batch-size 4,16,64]
 //                             [--budget 8192] [--task LABEL ...]
@@ -17,8 +17,8 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "harness/eval_suite.h"
-#include "harness/neox_tokenizer_adapter.h"
-#include "harness/scoring_plan.h"
+#include "backend/neox_tokenizer_adapter.h"
+#include "backend/scoring_plan.h"
 
 using namespace mpt;
 

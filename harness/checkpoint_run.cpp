@@ -12,10 +12,9 @@
 #include "common/paths.h"
 #include "harness/distributed/distributed_language_model.h"
 #include "harness/distributed/remote_execution.h"
-#include "harness/distributed/world.h"
-#include "harness/neox_tokenizer_adapter.h"
+#include "dist/world.h"
+#include "backend/neox_tokenizer_adapter.h"
 #include "models/mpt_config.h"
-#include "models/mpt_model.h"
 #include "results/content_hash.h"
 #include "results/response_cache.h"
 #include "results/store.h"
@@ -40,22 +39,6 @@ void check_vocabulary(const Tokenizer& tokenizer, const std::string& tokenizer_p
                         "; pass the checkpoint's own --tokenizer, or a checkpoint made for this tokenizer)",
                     "vocab_size " + std::to_string(config.vocab_size));
 }
-
-std::string dtype_store_name(DType dtype) {
-  switch (dtype) {
-    case DType::F32: return "float32";
-    case DType::BF16: return "bfloat16";
-    case DType::F16: return "float16";
-  }
-  return "unknown";
-}
-
-std::string dtype_store_name(const ModelOptions& model) {
-  if (model.weights == WeightFormat::Native) return dtype_store_name(model.dtype);
-  return std::string(weight_format_name(model.weights)) + "+" + dtype_store_name(model.dtype);
-}
-
-std::string device_class_of(const std::string& device) { return device.rfind("cuda", 0) == 0 ? "cuda" : "cpu"; }
 
 results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunOptions& o, const std::string& tokenizer_path) {
   results::RunSpec spec;
@@ -85,31 +68,26 @@ RunOutcome run_checkpoint(const CheckpointRunOptions& o, dist::World* world) {
 
   // Every input is checked before the store is created or touched: the checkpoint (config, every
   // file's header and tensor layout) and the device by loading the model.
-  std::unique_ptr<MptModel> model = MptModel::load(o.model_dir, o.model);
+  std::unique_ptr<ModelBackend> backend = open_backend(o.model_dir, BackendOptions{o.model, o.lm}, tokenizer);
 
   // Only the writing rank touches the store (the others may not even see its file system).
   std::optional<results::Store> store;
   results::RunSpec spec;
-  std::string identity = "rank " + std::to_string(world ? world->rank() : 0);  // unused without a store
   if (writes) {
     // --resume names a run of an existing store: never create an empty one for it.
     store.emplace(results::Store::open(o.db_path, o.resume_run_id ? results::SqliteDb::OpenMode::MustExist
                                                                    : results::SqliteDb::OpenMode::CreateIfMissing));
     spec = checkpoint_run_spec(*store, o, tokenizer_path);
-    identity = results::ModelIdentity{spec.model_hash, spec.dtype, spec.device_class}.to_string();
   }
-
-  MptLanguageModel lm(*model, tokenizer, identity, o.lm);
-  MPT_LOG(Info, "model {} on {} ({}, {} mode)", o.model_dir, o.model.device, dtype_store_name(o.model),
-          lm.exact() ? "exact" : "batched");
+  MPT_LOG(Info, "{}", backend->description());
 
   RunnerOptions runner_options = o.runner;
   runner_options.writes_store = writes;
-  LanguageModel* evaluated = &lm;
+  LanguageModel* evaluated = &backend->language_model();
   std::optional<dist::DistributedLanguageModel> shared_lm;
   std::unique_ptr<dist::RemoteExecution> remote;
   if (distributed) {
-    shared_lm.emplace(lm, world->communicator(), o.distributed);
+    shared_lm.emplace(backend->language_model(), world->communicator(), o.distributed);
     evaluated = &*shared_lm;
     if (suite->has_code_tasks()) {
       remote = std::make_unique<dist::RemoteExecution>(world->rank(), world->size(), [config = suite->code_sandbox_config(o.runner.sandbox)] {

@@ -1,18 +1,19 @@
 // `mpt-eval run` as a library call: evaluate one checkpoint directory on a task file and keep the
 // results in a store. Order: the tokenizer, the model's config (vocabulary against the tokenizer)
 // and the task file first (input errors show before a large checkpoint is read), then the model
-// (every checkpoint file and the device validated), and only then the store (never created or
-// touched for an input error), the content hashes (memoised); then the runner (eval_runner.h).
+// (open_backend, backend/model_backend.h: every checkpoint file and the device validated), and
+// only then the store (never created or touched for an input error), the content hashes
+// (memoised); then the runner (eval_runner.h).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
 
-#include "harness/eval_runner.h"
+#include "backend/model_backend.h"
 #include "harness/distributed/distributed_language_model.h"
+#include "harness/eval_runner.h"
 #include "harness/eval_suite.h"
-#include "harness/mpt_language_model.h"
 #include "models/model_options.h"
 #include "models/mpt_config.h"
 #include "models/tokenizer/tokenizer.h"
@@ -44,15 +45,6 @@ std::string resolve_tokenizer_path(const std::string& model_dir, const std::stri
 void check_vocabulary(const Tokenizer& tokenizer, const std::string& tokenizer_path, const MptConfig& config,
                       const std::string& config_path);
 
-// "float32", "bfloat16", "float16": the store's dtype names.
-std::string dtype_store_name(DType dtype);
-// The store's dtype of a model loaded with `model`: dtype_store_name(model.dtype), prefixed with the
-// weight format when it is not native ("int8+bfloat16", "int8-dynamic+float32"), so that the run's
-// identity and the response-cache key tell int8 runs apart and reports show the format.
-std::string dtype_store_name(const ModelOptions& model);
-// "cuda" for cuda / cuda:N, else "cpu": the store's device class (part of the response cache key).
-std::string device_class_of(const std::string& device);
-
 namespace dist {
 class World;
 }  // namespace dist
@@ -67,7 +59,7 @@ results::RunSpec checkpoint_run_spec(results::Store& store, const CheckpointRunO
                                      const std::string& tokenizer_path);
 
 // The outcome's wall_seconds covers the whole call (loading included).
-// With a `world` of several ranks (harness/distributed/world.h), every rank calls this with the
+// With a `world` of several ranks (dist/world.h), every rank calls this with the
 // same options: the requests are shared over the ranks (DistributedLanguageModel), generated code
 // runs in every rank's sandbox pool (RemoteExecution), and only rank 0 opens, reads and writes the
 // store (the others return an outcome with wrote = false). The model loads on options.model.device

@@ -9,7 +9,7 @@
 #include "common/log.h"
 #include "common/paths.h"
 #include "harness/eval_suite.h"
-#include "harness/neox_tokenizer_adapter.h"
+#include "backend/neox_tokenizer_adapter.h"
 #include "results/records.h"
 #include "results/store.h"
 #include "results/store_queries.h"

@@ -9,9 +9,10 @@
 #include "common/paths.h"
 #include "common/sha256.h"
 #include "harness/checkpoint_run.h"
+#include "backend/model_backend.h"
 #include "harness/distributed/distributed_language_model.h"
-#include "harness/distributed/world.h"
-#include "harness/neox_tokenizer_adapter.h"
+#include "dist/world.h"
+#include "backend/neox_tokenizer_adapter.h"
 #include "models/mpt_model.h"
 #include "results/content_hash.h"
 #include "results/response_cache.h"
@@ -98,17 +99,16 @@ LiveEvalResult LiveEvaluator::evaluate(MptModel& model, int64_t step) {
   spec.model_path = "live:" + config_.label;
   spec.model_hash = "live:" + session_ + ":step-" + std::to_string(step);
   spec.tokenizer_hash = tokenizer_hash_;
-  spec.device = device;
-  spec.device_class = device_class_of(device);
-  spec.dtype = dtype_store_name(model.options());
+  std::unique_ptr<ModelBackend> backend = borrow_backend(model, *tokenizer_, config_.lm);
+  spec.device = backend->device();
+  spec.device_class = device_class_of(spec.device);
+  spec.dtype = backend->store_dtype();
   spec.world_size = world_ ? world_->size() : 1;
   spec.training_step = step;
 
-  const std::string identity = results::ModelIdentity{spec.model_hash, spec.dtype, spec.device_class}.to_string();
-  MptLanguageModel local(model, *tokenizer_, identity, config_.lm);
   std::optional<dist::DistributedLanguageModel> shared;
-  LanguageModel* lm = &local;
-  if (world_ && world_->size() > 1) lm = &shared.emplace(local, world_->communicator());
+  LanguageModel* lm = &backend->language_model();
+  if (world_ && world_->size() > 1) lm = &shared.emplace(*lm, world_->communicator());
 
   LiveEvalResult result;
   result.outcome = runner_->run(*lm, RunTarget{store_.get(), spec, std::nullopt, /*use_cache=*/false});

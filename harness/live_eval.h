@@ -30,7 +30,7 @@
 //     gauntlet scores under "gauntlet/<category>" and "gauntlet/<average name>" (LLM Foundry's
 //     score when every benchmark is present, else the partial score over the present ones).
 // Multi-rank jobs: give the constructor the World built by the trainer from its existing process
-// group (harness/distributed/world_c10d.h, world_from_process_group). Every rank then constructs
+// group (dist/world_c10d.h, world_from_process_group). Every rank then constructs
 // the evaluator and calls evaluate() at the same step with its own replica; requests are spread over
 // the ranks (DistributedLanguageModel), only rank 0 opens and writes the store, and the other ranks
 // return a result with wrote = false and empty metrics. Generated code (code tasks) runs in rank 0's
@@ -48,7 +48,7 @@
 #include <vector>
 
 #include "harness/eval_runner.h"
-#include "harness/mpt_language_model.h"
+#include "backend/mpt_language_model.h"
 #include "sandbox/sandbox_config.h"
 
 namespace mpt {

@@ -76,9 +76,6 @@ class LanguageModel {
 
   // Longest context + continuation the model accepts in one request (tasks truncate to this).
   virtual int32_t max_sequence_length() const = 0;
-  // Identifies the model for response caching: content hash of weights and config, dtype, device
-  // class. Two models that could give different answers must have different identities.
-  virtual std::string identity() const = 0;
   // Diagnostics after a non-finite output: where the forward pass over `tokens` first produces a
   // NaN or Inf (e.g. "block 3 (attention)"), or "" when the model cannot tell.
   virtual std::string nonfinite_origin(const Tokens& tokens) { (void)tokens; return ""; }

@@ -1,5 +1,5 @@
 // mpt-eval bench: the model on the synthetic workloads of bench/workloads.json, measured as the
-// Hugging Face baseline measures them (harness/bench/bench_runner.h).
+// Hugging Face baseline measures them (bench/bench_runner.h).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -7,7 +7,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
-#include "harness/bench/bench_runner.h"
+#include "bench/bench_runner.h"
 #include "harness/cli/model_flags.h"
 #include "harness/cli/subcommands.h"
 #include "models/fused_attention.h"

@@ -4,7 +4,7 @@
 #include "common/log.h"
 #include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
-#include "harness/distributed/local_launcher.h"
+#include "dist/local_launcher.h"
 
 namespace mpt::cli {
 namespace {

@@ -7,7 +7,7 @@
 #include "common/paths.h"
 #include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
-#include "harness/neox_tokenizer_adapter.h"
+#include "backend/neox_tokenizer_adapter.h"
 #include "tasks/prompt_document.h"
 #include "tasks/prompt_listing.h"
 #include "tasks/task_suite.h"

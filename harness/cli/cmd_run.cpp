@@ -16,7 +16,7 @@
 #include "harness/cli/model_flags.h"
 #include "harness/cli/number_checks.h"
 #include "harness/cli/subcommands.h"
-#include "harness/distributed/world.h"
+#include "dist/world.h"
 #include "harness/run_summary.h"
 #include "reports/lm_eval_export.h"
 #include "results/store.h"

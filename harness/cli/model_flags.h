@@ -7,7 +7,7 @@
 #include <string>
 
 #include "models/model_options.h"
-#include "harness/mpt_language_model.h"
+#include "backend/mpt_language_model.h"
 #include "models/mpt_model.h"
 
 namespace mpt::cli {

@@ -4,7 +4,7 @@
 
 #include "harness/distributed/wire.h"
 #include "harness/distributed/work_rounds.h"
-#include "harness/scoring_plan.h"
+#include "backend/scoring_plan.h"
 
 namespace mpt::dist {
 namespace {

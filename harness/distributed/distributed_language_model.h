@@ -1,6 +1,6 @@
 // A LanguageModel that spreads its requests over the ranks of a job (data parallel).
 //
-//   MptLanguageModel local(model, tokenizer, identity);          // this rank's model, on its device
+//   MptLanguageModel local(model, tokenizer);          // this rank's model, on its device
 //   DistributedLanguageModel lm(local, world.communicator());
 //   auto responses = lm.loglikelihood(requests, on_response);    // on every rank (rank 0's requests count)
 //
@@ -27,7 +27,7 @@
 
 #include <cstdint>
 
-#include "harness/distributed/communicator.h"
+#include "dist/communicator.h"
 #include "harness/distributed/work_rounds.h"
 #include "tasks/requests.h"
 
@@ -52,7 +52,6 @@ class DistributedLanguageModel : public LanguageModel {
   // Traffic to carry along with generate()'s exchanges (remote_execution.h); null for none. Every
   // rank sets one, or none does. generate() returns once it has no more traffic pending.
   void set_generation_side_channel(SideChannel* side) { side_ = side; }
-  std::string identity() const override { return local_.identity(); }
 
  private:
   LanguageModel& local_;

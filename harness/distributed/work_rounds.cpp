@@ -4,7 +4,7 @@
 
 #include "common/error.h"
 #include "harness/distributed/wire.h"
-#include "harness/scoring_plan.h"
+#include "backend/scoring_plan.h"
 
 namespace mpt::dist {
 

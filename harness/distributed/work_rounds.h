@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/distributed/communicator.h"
+#include "dist/communicator.h"
 
 namespace mpt::dist {
 

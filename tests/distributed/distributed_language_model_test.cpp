@@ -8,51 +8,35 @@
 #include <thread>
 
 #include "tests/distributed/test_support.h"
+#include "tests/support/fake_language_model.h"
 
 namespace mpt::dist {
 namespace {
 
-// Answers are a pure function of each request (like MptLanguageModel in exact mode), with values
-// that make any mix-up visible; it counts the requests it computed.
-class FakeModel : public LanguageModel {
- public:
-  std::vector<LoglikelihoodResponse> loglikelihood(const std::vector<LoglikelihoodRequest>& requests,
-                                                   const LoglikelihoodCallback& cb) override {
-    std::vector<LoglikelihoodResponse> out;
-    for (const auto& r : requests) {
-      LoglikelihoodResponse x;
-      x.num_tokens = static_cast<int32_t>(r.continuation.size());
-      for (size_t j = 0; j < r.continuation.size(); ++j) {
-        float lp = -0.001f * static_cast<float>(r.continuation[j] * 7 + r.context.size() * 13 + j);
-        x.token_logprobs.push_back(lp);
-        x.logprob += lp;
-      }
-      x.greedy = r.continuation.empty() || (r.context.size() + r.continuation.front()) % 3 == 0;
-      out.push_back(x);
-      ++computed;
+// The shared fake, answering with a pure function of each request (like MptLanguageModel in exact
+// mode), with values that make any mix-up visible; it counts the requests it computed.
+test::FakeLanguageModel fake_model() {
+  test::FakeLanguageModel m;
+  m.on_loglikelihood = [](const LoglikelihoodRequest& r) {
+    LoglikelihoodResponse x;
+    x.num_tokens = static_cast<int32_t>(r.continuation.size());
+    for (size_t j = 0; j < r.continuation.size(); ++j) {
+      float lp = -0.001f * static_cast<float>(r.continuation[j] * 7 + r.context.size() * 13 + j);
+      x.token_logprobs.push_back(lp);
+      x.logprob += lp;
     }
-    if (cb)
-      for (size_t i = 0; i < out.size(); ++i) cb(i, out[i]);
-    return out;
-  }
-  std::vector<GenerateResponse> generate(const std::vector<GenerateRequest>& requests, const GenerateCallback& cb) override {
-    std::vector<GenerateResponse> out;
-    for (const auto& r : requests) {
-      GenerateResponse g;
-      for (int32_t k = 0; k < r.max_new_tokens; ++k) g.tokens.push_back(static_cast<TokenId>(r.prompt.size() * 31 + k));
-      g.text = "out" + std::to_string(r.prompt.size()) + "/" + std::to_string(r.sampling.seed);
-      g.finish = r.max_new_tokens % 2 ? FinishReason::Stop : FinishReason::Length;
-      out.push_back(g);
-      ++computed;
-    }
-    if (cb)
-      for (size_t i = 0; i < out.size(); ++i) cb(i, out[i]);
-    return out;
-  }
-  int32_t max_sequence_length() const override { return 2048; }
-  std::string identity() const override { return "fake"; }
-  int computed = 0;
-};
+    x.greedy = r.continuation.empty() || (r.context.size() + r.continuation.front()) % 3 == 0;
+    return x;
+  };
+  m.on_generate = [](const GenerateRequest& r) {
+    GenerateResponse g;
+    for (int32_t k = 0; k < r.max_new_tokens; ++k) g.tokens.push_back(static_cast<TokenId>(r.prompt.size() * 31 + k));
+    g.text = "out" + std::to_string(r.prompt.size()) + "/" + std::to_string(r.sampling.seed);
+    g.finish = r.max_new_tokens % 2 ? FinishReason::Stop : FinishReason::Length;
+    return g;
+  };
+  return m;
+}
 
 std::vector<LoglikelihoodRequest> choice_requests() {
   std::vector<LoglikelihoodRequest> reqs;
@@ -90,13 +74,13 @@ void on_ranks(int n, Fn fn) {
 
 TEST(DistributedLanguageModel, LoglikelihoodMatchesTheLocalModelOnEveryRank) {
   const auto reqs = choice_requests();
-  FakeModel reference;
+  test::FakeLanguageModel reference = fake_model();
   const auto expected = reference.loglikelihood(reqs, {});
   for (int n : {1, 2, 3}) {
     std::mutex mutex;
     int computed = 0;
     on_ranks(n, [&](int rank, test::LocalCommunicator& comm) {
-      FakeModel local;
+      test::FakeLanguageModel local = fake_model();
       DistributedLanguageModel lm(local, comm, {/*round_tokens=*/40, 40});
       std::vector<int> calls(reqs.size(), 0);
       auto got = lm.loglikelihood(reqs, [&](size_t i, const LoglikelihoodResponse& r) {
@@ -110,7 +94,7 @@ TEST(DistributedLanguageModel, LoglikelihoodMatchesTheLocalModelOnEveryRank) {
       }
       EXPECT_GT(comm.collectives, 2) << "results travel in several rounds";
       std::lock_guard<std::mutex> lock(mutex);
-      computed += local.computed;
+      computed += local.requests_answered();
     });
     // Duplicates and the empty continuation are never computed; every distinct pair exactly once.
     EXPECT_EQ(computed, 160) << n << " ranks";
@@ -126,10 +110,10 @@ TEST(DistributedLanguageModel, GenerationMatchesTheLocalModelOnEveryRank) {
     g.sampling.seed = static_cast<uint64_t>(i);
     reqs.push_back(g);
   }
-  FakeModel reference;
+  test::FakeLanguageModel reference = fake_model();
   const auto expected = reference.generate(reqs, {});
   on_ranks(3, [&](int, test::LocalCommunicator& comm) {
-    FakeModel local;
+    test::FakeLanguageModel local = fake_model();
     DistributedLanguageModel lm(local, comm, {64, 20});
     int callbacks = 0;
     auto got = lm.generate(reqs, [&](size_t, const GenerateResponse&) { ++callbacks; });
@@ -139,7 +123,7 @@ TEST(DistributedLanguageModel, GenerationMatchesTheLocalModelOnEveryRank) {
       EXPECT_EQ(got[i].text, expected[i].text);
       EXPECT_EQ(got[i].finish, expected[i].finish);
     }
-    EXPECT_LT(local.computed, 23) << "each rank generates only its share";
+    EXPECT_LT(local.requests_answered(), 23) << "each rank generates only its share";
   });
 }
 
@@ -147,10 +131,10 @@ TEST(DistributedLanguageModel, RankZerosRequestsAreTheOnesComputed) {
   // As in the evaluation runner: rank 0 leaves out what is stored already, the others pass everything.
   const auto all = choice_requests();
   const std::vector<LoglikelihoodRequest> rest(all.begin() + 100, all.end());
-  FakeModel reference;
+  test::FakeLanguageModel reference = fake_model();
   const auto expected = reference.loglikelihood(rest, {});
   on_ranks(3, [&](int rank, test::LocalCommunicator& comm) {
-    FakeModel local;
+    test::FakeLanguageModel local = fake_model();
     DistributedLanguageModel lm(local, comm, {40, 40});
     size_t calls = 0;
     auto got = lm.loglikelihood(rank == 0 ? rest : all, [&](size_t i, const LoglikelihoodResponse&) {

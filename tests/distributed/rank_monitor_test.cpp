@@ -1,4 +1,4 @@
-#include "harness/distributed/rank_monitor.h"
+#include "dist/rank_monitor.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "harness/distributed/distributed_language_model.h"
+#include "tests/support/fake_language_model.h"
 #include "tests/distributed/test_support.h"
 
 namespace mpt::dist {
@@ -14,20 +15,13 @@ namespace {
 
 // A model whose every generation is the prompt's length, and a "pool" that judges a program on a
 // thread of its own after a short delay (passed when the solution's number is even).
-class CountingModel : public LanguageModel {
- public:
-  std::vector<LoglikelihoodResponse> loglikelihood(const std::vector<LoglikelihoodRequest>& r,
-                                                   const LoglikelihoodCallback&) override {
-    return std::vector<LoglikelihoodResponse>(r.size());
-  }
-  std::vector<GenerateResponse> generate(const std::vector<GenerateRequest>& requests, const GenerateCallback&) override {
-    std::vector<GenerateResponse> out;
-    for (const auto& r : requests) out.push_back({{}, std::to_string(r.prompt.size()), FinishReason::Length});
-    return out;
-  }
-  int32_t max_sequence_length() const override { return 100; }
-  std::string identity() const override { return "counting"; }
-};
+test::FakeLanguageModel prompt_length_model() {
+  test::FakeLanguageModel m;
+  m.on_loglikelihood = [](const LoglikelihoodRequest&) { return LoglikelihoodResponse{}; };
+  m.on_generate = [](const GenerateRequest& r) { return GenerateResponse{{}, std::to_string(r.prompt.size()), FinishReason::Length}; };
+  m.max_length = 100;
+  return m;
+}
 
 RemoteExecution::Submit slow_pool(std::atomic<int>& ran) {
   return [&ran](sandbox::Program p, RemoteExecution::Done done) {
@@ -60,7 +54,7 @@ TEST(RemoteExecution, ProgramsFromGenerationRunOnEveryRankAndReturnBeforeGenerat
   for (int r = 0; r < n; ++r)
     threads.emplace_back([&, r] {
       test::LocalCommunicator comm(hub, r);
-      CountingModel local;
+      test::FakeLanguageModel local = prompt_length_model();
       DistributedLanguageModel lm(local, comm, {64, 30});
       RemoteExecution remote(r, n, [&, r] { return slow_pool(ran[static_cast<size_t>(r)]); });
       lm.set_generation_side_channel(&remote);

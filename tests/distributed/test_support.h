@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/distributed/communicator.h"
-#include "harness/distributed/key_value_store.h"
+#include "dist/communicator.h"
+#include "dist/key_value_store.h"
 
 namespace mpt::test {
 

@@ -1,6 +1,6 @@
 // A World over a process group the caller already has (a training job's), in one process: two
 // threads play the two ranks of a Gloo group.
-#include "harness/distributed/world_c10d.h"
+#include "dist/world_c10d.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // against tests/fixtures/bench/requests_golden.json, which CPython 3.11 wrote by running the
 // baseline's own synthetic() (scripts/gen_bench_requests_golden.py). Exact: the SHA-256 of every
 // request in the --dump-requests format, the token counts and the first requests in full.
-#include "harness/bench/workload.h"
+#include "bench/workload.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,4 +1,4 @@
-// The batched scoring executor (one branched row per context, harness/branched_scoring.h) answers
+// The batched scoring executor (one branched row per context, backend/branched_scoring.h) answers
 // every request as the exact executor does: same log-likelihoods up to float32 rounding, same greedy
 // flags, same per-token counts; shared contexts, duplicates, one-token continuations and a batch
 // budget smaller than a group included.
@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "harness/mpt_language_model.h"
-#include "harness/neox_tokenizer_adapter.h"
+#include "backend/mpt_language_model.h"
+#include "backend/neox_tokenizer_adapter.h"
 #include "models/mpt_model.h"
 #include "models/tokenizer/tokenizer.h"
 
@@ -40,8 +40,8 @@ TEST(BranchedScoring, BatchedModeAnswersEveryRequestAsExactModeDoes) {
   reqs.push_back({toks(2, 9), {}});         // empty continuation
   for (int64_t budget : {int64_t{8192}, int64_t{20}}) {
     SCOPED_TRACE("budget " + std::to_string(budget));
-    MptLanguageModel exact(*model, tokenizer, "t", {.mode = MptLanguageModelOptions::Mode::Exact, .batch_tokens = budget});
-    MptLanguageModel batched(*model, tokenizer, "t", {.mode = MptLanguageModelOptions::Mode::Batched, .batch_tokens = budget});
+    MptLanguageModel exact(*model, tokenizer, {.mode = MptLanguageModelOptions::Mode::Exact, .batch_tokens = budget});
+    MptLanguageModel batched(*model, tokenizer, {.mode = MptLanguageModelOptions::Mode::Batched, .batch_tokens = budget});
     auto want = exact.loglikelihood(reqs);
     size_t calls = 0;
     auto got = batched.loglikelihood(reqs, [&](size_t, const LoglikelihoodResponse&) { ++calls; });

@@ -57,43 +57,4 @@ std::string TempDir::write(const std::string& name, const std::string& content) 
   return p.string();
 }
 
-std::vector<LoglikelihoodResponse> CountingModel::loglikelihood(const std::vector<LoglikelihoodRequest>& requests,
-                                                                const LoglikelihoodCallback& cb) {
-  ++loglikelihood_calls;
-  loglikelihood_requests += static_cast<int64_t>(requests.size());
-  std::vector<LoglikelihoodResponse> out;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    out.push_back(on_loglikelihood ? on_loglikelihood(requests[i]) : pseudo_loglikelihood(requests[i]));
-    if (cb) cb(i, out.back());
-  }
-  return out;
-}
-
-std::vector<GenerateResponse> CountingModel::generate(const std::vector<GenerateRequest>& requests,
-                                                      const GenerateCallback& cb) {
-  ++generate_calls;
-  generate_requests += static_cast<int64_t>(requests.size());
-  std::vector<GenerateResponse> out;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    out.push_back(on_generate ? on_generate(requests[i]) : GenerateResponse{{7}, " nothing", FinishReason::Length});
-    if (cb) cb(i, out.back());
-  }
-  return out;
-}
-
-LoglikelihoodResponse pseudo_loglikelihood(const LoglikelihoodRequest& r) {
-  uint64_t h = 1469598103934665603ull;
-  for (TokenId t : r.context) h = (h ^ static_cast<uint64_t>(t)) * 1099511628211ull;
-  LoglikelihoodResponse out;
-  out.num_tokens = static_cast<int32_t>(r.continuation.size());
-  for (TokenId t : r.continuation) {
-    h = (h ^ static_cast<uint64_t>(t)) * 1099511628211ull;
-    float lp = -static_cast<float>(h % 1000) / 100.0f;
-    out.token_logprobs.push_back(lp);
-    out.logprob += lp;
-    out.greedy = out.greedy && h % 3 == 0;
-  }
-  return out;
-}
-
 }  // namespace mpt::test

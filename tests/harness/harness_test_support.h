@@ -10,9 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "harness/neox_tokenizer_adapter.h"
+#include "backend/neox_tokenizer_adapter.h"
 #include "models/mpt_model.h"
 #include "tasks/requests.h"
+#include "tests/support/fake_language_model.h"
 
 namespace mpt::test {
 
@@ -41,24 +42,5 @@ class TempDir {
  private:
   std::filesystem::path dir_;
 };
-
-// A LanguageModel answering from callbacks, counting calls and requests.
-class CountingModel : public LanguageModel {
- public:
-  std::function<LoglikelihoodResponse(const LoglikelihoodRequest&)> on_loglikelihood;
-  std::function<GenerateResponse(const GenerateRequest&)> on_generate;
-  int loglikelihood_calls = 0, generate_calls = 0;
-  int64_t loglikelihood_requests = 0, generate_requests = 0;
-
-  std::vector<LoglikelihoodResponse> loglikelihood(const std::vector<LoglikelihoodRequest>& requests,
-                                                   const LoglikelihoodCallback& cb = {}) override;
-  std::vector<GenerateResponse> generate(const std::vector<GenerateRequest>& requests,
-                                         const GenerateCallback& cb = {}) override;
-  int32_t max_sequence_length() const override { return 2048; }
-  std::string identity() const override { return "counting"; }
-};
-
-// A deterministic answer that depends on every token of the request (a stand-in for a model).
-LoglikelihoodResponse pseudo_loglikelihood(const LoglikelihoodRequest& request);
 
 }  // namespace mpt::test

@@ -8,8 +8,8 @@
 #include <random>
 
 #include "common/paths.h"
-#include "harness/mpt_language_model.h"
-#include "harness/scoring_plan.h"
+#include "backend/mpt_language_model.h"
+#include "backend/scoring_plan.h"
 #include "tasks/evaluate.h"
 #include "tasks/task_suite.h"
 #include "tests/harness/harness_test_support.h"
@@ -69,7 +69,7 @@ std::vector<EvalResult> score(const std::vector<PreparedEval>& evals, const std:
 
 std::vector<LoglikelihoodResponse> run(const MptModel& model, Mode mode, int64_t budget,
                                        const std::vector<LoglikelihoodRequest>& reqs, const std::vector<size_t>& order) {
-  MptLanguageModel lm(model, test::neox_tokenizer(), "tiny", {.mode = mode, .batch_tokens = budget});
+  MptLanguageModel lm(model, test::neox_tokenizer(), {.mode = mode, .batch_tokens = budget});
   std::vector<LoglikelihoodRequest> shuffled;
   for (size_t i : order) shuffled.push_back(reqs[i]);
   std::vector<LoglikelihoodResponse> got = lm.loglikelihood(shuffled), out(reqs.size());

@@ -8,7 +8,7 @@
 
 #include "common/paths.h"
 #include "harness/eval_runner.h"
-#include "harness/mpt_language_model.h"
+#include "backend/mpt_language_model.h"
 #include "models/torch_info.h"
 #include "tests/harness/harness_test_support.h"
 
@@ -39,10 +39,10 @@ std::vector<LoglikelihoodRequest> requests() {
 }
 
 TEST_F(CudaLanguageModel, BatchedAndExactOnCudaAgreeWithExactOnCpu) {
-  MptLanguageModel reference(*cpu_, neox_tokenizer(), "cpu", {.mode = Mode::Exact});
-  MptLanguageModel batched(*cuda_, neox_tokenizer(), "cuda");  // Auto: batched on CUDA
+  MptLanguageModel reference(*cpu_, neox_tokenizer(), {.mode = Mode::Exact});
+  MptLanguageModel batched(*cuda_, neox_tokenizer());  // Auto: batched on CUDA
   ASSERT_FALSE(batched.exact());
-  MptLanguageModel exact(*cuda_, neox_tokenizer(), "cuda", {.mode = Mode::Exact});
+  MptLanguageModel exact(*cuda_, neox_tokenizer(), {.mode = Mode::Exact});
   std::vector<LoglikelihoodRequest> reqs = requests();
   auto want = reference.loglikelihood(reqs);
   for (MptLanguageModel* lm : {&batched, &exact}) {
@@ -56,7 +56,7 @@ TEST_F(CudaLanguageModel, BatchedAndExactOnCudaAgreeWithExactOnCpu) {
 }
 
 TEST_F(CudaLanguageModel, GenerationHonoursStopStringsAndLengths) {
-  MptLanguageModel lm(*cuda_, neox_tokenizer(), "cuda");
+  MptLanguageModel lm(*cuda_, neox_tokenizer());
   std::vector<GenerateRequest> reqs;
   for (const char* p : {"def f(x):", "The weather is", "1, 2, 3,"}) {
     GenerateRequest g;
@@ -84,7 +84,7 @@ TEST_F(CudaLanguageModel, TheRunnerEvaluatesOnCuda) {
   c.limit = 8;
   auto suite = std::make_shared<const EvalSuite>(prepare_suite(c, neox_tokenizer()));
   results::Store store = results::Store::open(dir.file("r.db"));
-  MptLanguageModel lm(*cuda_, neox_tokenizer(), "cuda");
+  MptLanguageModel lm(*cuda_, neox_tokenizer());
   RunTarget target;
   target.store = &store;
   target.spec.model_hash = "tiny";

@@ -1,4 +1,4 @@
-// MptLanguageModel (harness/mpt_language_model.h) on the tiny random MPT with the real GPT-NeoX
+// MptLanguageModel (backend/mpt_language_model.h) on the tiny random MPT with the real GPT-NeoX
 // vocabulary: log-likelihoods against direct full forward passes, batched against exact mode,
 // the edge cases of the request contract, and generation (stop strings, EOS, seeds).
 #include <gtest/gtest.h>
@@ -6,8 +6,8 @@
 #include <cmath>
 #include <limits>
 
-#include "harness/mpt_language_model.h"
-#include "harness/stop_matcher.h"
+#include "backend/mpt_language_model.h"
+#include "backend/stop_matcher.h"
 #include "tests/harness/harness_test_support.h"
 
 namespace mpt {
@@ -79,7 +79,7 @@ void expect_matches_direct(const MptModel& model, const LoglikelihoodRequest& r,
 
 TEST(MptLanguageModel, ExactModeMatchesDirectFullPasses) {
   auto model = test::load_tiny_model();
-  MptLanguageModel lm(*model, neox_tokenizer(), "tiny", {.mode = MptLanguageModelOptions::Mode::Exact});
+  MptLanguageModel lm(*model, neox_tokenizer(), {.mode = MptLanguageModelOptions::Mode::Exact});
   ASSERT_TRUE(lm.exact());
   std::vector<LoglikelihoodRequest> reqs = sample_requests();
   std::vector<size_t> called;
@@ -92,9 +92,9 @@ TEST(MptLanguageModel, ExactModeMatchesDirectFullPasses) {
 TEST(MptLanguageModel, BatchedModeAgreesWithExactMode) {
   auto model = test::load_tiny_model();
   std::vector<LoglikelihoodRequest> reqs = sample_requests();
-  MptLanguageModel exact(*model, neox_tokenizer(), "tiny", {.mode = MptLanguageModelOptions::Mode::Exact});
+  MptLanguageModel exact(*model, neox_tokenizer(), {.mode = MptLanguageModelOptions::Mode::Exact});
   for (int64_t budget : {1, 20, 100000}) {
-    MptLanguageModel batched(*model, neox_tokenizer(), "tiny",
+    MptLanguageModel batched(*model, neox_tokenizer(),
                              {.mode = MptLanguageModelOptions::Mode::Batched, .batch_tokens = budget});
     ASSERT_FALSE(batched.exact());
     std::vector<LoglikelihoodResponse> a = exact.loglikelihood(reqs), b = batched.loglikelihood(reqs);
@@ -108,7 +108,7 @@ TEST(MptLanguageModel, BatchedModeAgreesWithExactMode) {
 
 TEST(MptLanguageModel, EmptyContinuationIsAnsweredWithoutComputing) {
   auto model = test::load_tiny_model();
-  MptLanguageModel lm(*model, neox_tokenizer(), "tiny");
+  MptLanguageModel lm(*model, neox_tokenizer());
   int calls = 0;
   auto got = lm.loglikelihood({{neox_tokenizer().encode("Hello"), {}}}, [&](size_t i, const LoglikelihoodResponse&) {
     EXPECT_EQ(i, 0u);
@@ -124,7 +124,7 @@ TEST(MptLanguageModel, EmptyContinuationIsAnsweredWithoutComputing) {
 TEST(MptLanguageModel, EmptyContextStartsFromEndOfText) {
   auto model = test::load_tiny_model();
   for (auto mode : {MptLanguageModelOptions::Mode::Exact, MptLanguageModelOptions::Mode::Batched}) {
-    MptLanguageModel lm(*model, neox_tokenizer(), "tiny", {.mode = mode});
+    MptLanguageModel lm(*model, neox_tokenizer(), {.mode = mode});
     LoglikelihoodRequest r{{}, neox_tokenizer().encode("Hello world")};
     LoglikelihoodResponse got = lm.loglikelihood({r})[0];
     expect_matches_direct(*model, {{*neox_tokenizer().eos_token_id()}, r.continuation}, got);
@@ -144,7 +144,7 @@ GenerateRequest sampled_request(const std::string& prompt, int32_t n, uint64_t s
 
 TEST(MptLanguageModel, GenerationStopsAtAStopStringAndCutsTheTextBeforeIt) {
   auto model = test::load_tiny_model();
-  MptLanguageModel lm(*model, neox_tokenizer(), "tiny");
+  MptLanguageModel lm(*model, neox_tokenizer());
   GenerateRequest g = sampled_request("def fibonacci(n):", 40, 5);
   GenerateResponse full = lm.generate({g})[0];
   ASSERT_EQ(full.finish, FinishReason::Length);
@@ -181,7 +181,7 @@ class EosTokenizer : public TokenizerInterface {
 
 TEST(MptLanguageModel, GenerationStopsAtEndOfText) {
   auto model = test::load_tiny_model();
-  MptLanguageModel plain(*model, neox_tokenizer(), "tiny");
+  MptLanguageModel plain(*model, neox_tokenizer());
   GenerateRequest g = sampled_request("The quick brown fox", 12, 3);
   GenerateResponse full = plain.generate({g})[0];
   ASSERT_EQ(full.tokens.size(), 12u);
@@ -193,7 +193,7 @@ TEST(MptLanguageModel, GenerationStopsAtEndOfText) {
     ++k;
   ASSERT_LT(k, full.tokens.size());
   EosTokenizer eos(full.tokens[k]);
-  MptLanguageModel lm(*model, eos, "tiny");
+  MptLanguageModel lm(*model, eos);
   g.stop_at_eos = true;
   GenerateResponse ended = lm.generate({g})[0];
   EXPECT_EQ(ended.finish, FinishReason::Eos);
@@ -209,7 +209,7 @@ TEST(MptLanguageModel, SampledSequencesDependOnlyOnTheirOwnSeedAndPrompt) {
     reqs.push_back(sampled_request(p, 10, reqs.size() + 11));
   }
   for (auto mode : {MptLanguageModelOptions::Mode::Exact, MptLanguageModelOptions::Mode::Batched}) {
-    MptLanguageModel lm(*model, neox_tokenizer(), "tiny", {.mode = mode, .generation_rows = 4});
+    MptLanguageModel lm(*model, neox_tokenizer(), {.mode = mode, .generation_rows = 4});
     std::vector<GenerateResponse> together = lm.generate(reqs);
     std::vector<GenerateRequest> reversed(reqs.rbegin(), reqs.rend());
     std::vector<GenerateResponse> backwards = lm.generate(reversed);

@@ -89,7 +89,7 @@ TEST(EvalRunner, CodeTaskWithCanonicalSolutionsPassesEverything) {
   std::map<Tokens, std::string> canonical;
   for (const code::CodeProblem& p : code::load_code_problems(bundled_path("icl/programming/human_eval.jsonl")))
     canonical[neox_tokenizer().encode(p.prompt)] = p.canonical_solution;
-  test::CountingModel model;
+  test::FakeLanguageModel model;
   std::set<uint64_t> seeds;
   model.on_generate = [&](const GenerateRequest& r) {
     EXPECT_EQ(r.stop.size(), 64u);  // llm-foundry post-processing: "\n" + [A-Za-z0-9#`]
@@ -130,7 +130,7 @@ TEST(EvalRunner, AnIdenticalSecondRunIsAnsweredByTheCache) {
   auto suite = suite_from(dir, kIclTasks, 5);
   results::Store store = results::Store::open(dir.file("r.db"));
   EvalRunner runner(suite);
-  test::CountingModel first, second, uncached;
+  test::FakeLanguageModel first, second, uncached;
   RunOutcome a = runner.run(first, target(store, "m1"));
   EXPECT_GT(first.loglikelihood_requests, 0);
   EXPECT_EQ(first.generate_requests, 5);
@@ -146,7 +146,7 @@ TEST(EvalRunner, AnIdenticalSecondRunIsAnsweredByTheCache) {
   EXPECT_EQ(c.counters.loglikelihood_cached + c.counters.generate_cached, 0);
   EXPECT_EQ(metrics_of(a), metrics_of(c));
   // Another model never sees these entries.
-  test::CountingModel other;
+  test::FakeLanguageModel other;
   runner.run(other, target(store, "m2"));
   EXPECT_EQ(other.loglikelihood_requests, first.loglikelihood_requests);
 }
@@ -157,7 +157,7 @@ TEST(EvalRunner, AFailedRunResumesWithWhatIsMissing) {
   results::Store store = results::Store::open(dir.file("r.db"));
   // Commit every row as it comes, so that the failure leaves a partial run.
   EvalRunner runner(suite, options(1));
-  test::CountingModel failing;
+  test::FakeLanguageModel failing;
   int answered = 0;
   failing.on_loglikelihood = [&](const LoglikelihoodRequest& r) {
     if (++answered > 20) throw runtime_error("simulated model failure");
@@ -169,14 +169,14 @@ TEST(EvalRunner, AFailedRunResumesWithWhatIsMissing) {
   EXPECT_EQ(runs[0].status, results::RunStatus::Failed);
   EXPECT_NE(runs[0].failure.find("simulated model failure"), std::string::npos);
 
-  test::CountingModel rest;
+  test::FakeLanguageModel rest;
   RunOutcome resumed = runner.run(rest, target(store, "m", false));
   EXPECT_TRUE(resumed.resumed);
   EXPECT_EQ(resumed.run_id, 1);
   int64_t before = 0;
   for (const TaskOutcome& t : resumed.tasks) before += t.stored_before;
   EXPECT_GT(before, 0);
-  test::CountingModel clean;
+  test::FakeLanguageModel clean;
   results::Store other = results::Store::open(dir.file("clean.db"));
   RunOutcome reference = runner.run(clean, target(other, "m", false));
   EXPECT_LT(rest.loglikelihood_requests, clean.loglikelihood_requests);  // only what was missing
@@ -188,7 +188,7 @@ TEST(EvalRunner, ANonWritingProcessMakesTheSameTwoCallsAndTouchesNoStore) {
   test::TempDir dir;
   auto suite = suite_from(dir, kIclTasks, 3);
   EvalRunner follower(suite, options(256, false));
-  test::CountingModel model;
+  test::FakeLanguageModel model;
   RunOutcome out = follower.run(model, {});
   EXPECT_FALSE(out.wrote);
   EXPECT_EQ(model.loglikelihood_calls, 1);
@@ -201,7 +201,7 @@ TEST(EvalRunner, ANonWritingProcessMakesTheSameTwoCallsAndTouchesNoStore) {
 TEST(EvalRunner, AWritingRunNeedsAStore) {
   test::TempDir dir;
   EvalRunner runner(suite_from(dir, kIclTasks, 1));
-  test::CountingModel model;
+  test::FakeLanguageModel model;
   try {
     runner.run(model, {});
     FAIL() << "no error";

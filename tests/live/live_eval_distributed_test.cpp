@@ -1,7 +1,7 @@
 // LiveEvaluator inside a two-rank job, over the trainer's own Gloo group (world_from_process_group):
 // two threads play the ranks, each with its own replica of the model. Only rank 0 writes, and the
 // numbers are those of a single-process evaluation (exact mode: bit-identical for any rank count).
-#include "harness/distributed/world_c10d.h"
+#include "dist/world_c10d.h"
 
 #include <gtest/gtest.h>
 

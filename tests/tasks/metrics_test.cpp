@@ -14,7 +14,7 @@ namespace mpt {
 namespace {
 
 using test::ScratchDir;
-using test::ScriptedModel;
+using test::FakeLanguageModel;
 using test::WordTokenizer;
 
 // Loads one task entry (YAML body) over one data file and prepares its first evaluation.
@@ -45,7 +45,7 @@ TEST(Metrics, MultipleChoiceLowestMeanNllWinsTiesGoToTheFirst) {
 {"query": "Q3", "choices": ["right", "wrong"], "gold": 0}
 )");
   WordTokenizer tok;
-  ScriptedModel model;
+  FakeLanguageModel model;
   // Per-token log-probabilities. " big dog" is 2 tokens: sum -3 (lowest acc), mean -1.5 (best).
   std::map<std::string, double> lp = {{" cat", -3}, {" dog", -2}, {" big dog", -1.5}, {" x", -1}, {" y", -1},
                                       {" right", -0.1}, {" wrong", -5}};
@@ -89,7 +89,7 @@ TEST(Metrics, MultipleChoiceEmptyChoiceWithoutPrefixSpace) {
             R"({"query": "Q", "choices": ["b", ""], "gold": 1}
 )");
   WordTokenizer tok(false, /*join_space=*/false);
-  ScriptedModel model;
+  FakeLanguageModel model;
   model.on_loglikelihood = [&](const LoglikelihoodRequest& r) {
     LoglikelihoodResponse resp;
     resp.num_tokens = static_cast<int32_t>(r.continuation.size());
@@ -111,7 +111,7 @@ TEST(Metrics, LanguageModelingNeedsEveryTokenGreedy) {
 {"context": "Another one:", "continuation": "New York City"}
 )");
   WordTokenizer tok;
-  ScriptedModel model;
+  FakeLanguageModel model;
   int calls = 0;
   model.on_loglikelihood = [&](const LoglikelihoodRequest& r) {
     LoglikelihoodResponse resp;
@@ -135,7 +135,7 @@ TEST(Metrics, LanguageModelingEmptyContinuationIsVacuouslyCorrect) {
   OneTask t("  num_fewshot: [0]\n  icl_task_type: language_modeling\n", R"({"context": "abc", "continuation": ""}
 )");
   WordTokenizer tok(false, /*join_space=*/false);
-  ScriptedModel model;
+  FakeLanguageModel model;
   model.on_loglikelihood = [](const LoglikelihoodRequest& r) {
     EXPECT_TRUE(r.continuation.empty());
     return LoglikelihoodResponse{};  // the waist's contract: empty -> logprob 0, greedy true
@@ -150,7 +150,7 @@ TEST(Metrics, SchemaScoresTheSharedContinuationUnderEachContext) {
 {"context_options": ["Option A", "Option B"], "continuation": "ends here.", "gold": 1}
 )");
   WordTokenizer tok;
-  ScriptedModel model;
+  FakeLanguageModel model;
   model.on_loglikelihood = [&](const LoglikelihoodRequest& r) {
     std::string ctx = tok.decode(r.context);
     LoglikelihoodResponse resp;
@@ -184,7 +184,7 @@ TEST(Metrics, GenerationMatchesAnswerOrAliasAfterNormalization) {
 {"context": "Q: what?", "answer": "Apple", "aliases": []}
 )");
   WordTokenizer tok;
-  ScriptedModel model;
+  FakeLanguageModel model;
   std::vector<std::string> outputs = {" allium CEPA, the bulb", " the Red-Sea.", " Beyonc\xc3\xa9 Knowles", " a pear"};
   size_t i = 0;
   model.on_generate = [&](const GenerateRequest& g) {
@@ -219,7 +219,7 @@ TEST(Metrics, GenerationChainOfThoughtStopsAndBudget) {
 {"context": "5 - 1?", "chain_of_thought": "( 5.0 - 1.0 )", "answer": "4"}
 )J");
   WordTokenizer tok;
-  ScriptedModel model;
+  FakeLanguageModel model;
   std::vector<std::string> outputs = {
       " ( 2.0 - 1.0 )The answer is 1\n\nQuestion: 7 + 1?",  // cut at "\n\n", after the delimiter: "1"
       "( 3.0 + 9.0 ) The answer is 11 The answer is 12",    // the text after the LAST delimiter
@@ -281,7 +281,7 @@ TEST(Metrics, CategoriesAreSeparateEvaluations) {
   EXPECT_EQ(pb.examples[0].prompt.fewshot, (std::vector<int64_t>{1}));
   EXPECT_EQ(pb.examples[0].prompt.pieces.preamble, "b2 z");
   EXPECT_EQ(pb.examples[1].prompt.pieces.preamble, "b1 x");
-  ScriptedModel model;
+  FakeLanguageModel model;
   model.on_loglikelihood = [](const LoglikelihoodRequest& r) {
     LoglikelihoodResponse resp;
     resp.num_tokens = static_cast<int32_t>(r.continuation.size());

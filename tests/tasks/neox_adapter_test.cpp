@@ -1,5 +1,5 @@
 // The GPT-NeoX tokenizer behind TokenizerInterface, and requests built with it.
-#include "harness/neox_tokenizer_adapter.h"
+#include "backend/neox_tokenizer_adapter.h"
 
 #include <gtest/gtest.h>
 

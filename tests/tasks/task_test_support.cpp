@@ -53,28 +53,6 @@ std::string WordTokenizer::decode(const Tokens& ids) const {
   return s;
 }
 
-std::vector<LoglikelihoodResponse> ScriptedModel::loglikelihood(const std::vector<LoglikelihoodRequest>& requests,
-                                                                const LoglikelihoodCallback& cb) {
-  ++loglikelihood_calls;
-  std::vector<LoglikelihoodResponse> out;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    out.push_back(on_loglikelihood(requests[i]));
-    if (cb) cb(i, out.back());
-  }
-  return out;
-}
-
-std::vector<GenerateResponse> ScriptedModel::generate(const std::vector<GenerateRequest>& requests,
-                                                      const GenerateCallback& cb) {
-  ++generate_calls;
-  std::vector<GenerateResponse> out;
-  for (size_t i = 0; i < requests.size(); ++i) {
-    out.push_back(on_generate(requests[i]));
-    if (cb) cb(i, out.back());
-  }
-  return out;
-}
-
 ScratchDir::ScratchDir() {
   std::random_device rd;
   dir_ = std::filesystem::temp_directory_path() / ("mpt-tasks-test-" + std::to_string(rd()) + std::to_string(rd()));

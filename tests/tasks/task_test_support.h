@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tasks/requests.h"
+#include "tests/support/fake_language_model.h"
 #include "tasks/tokenizer_interface.h"
 
 namespace mpt::test {
@@ -37,22 +38,6 @@ class WordTokenizer : public TokenizerInterface {
   bool join_space_;
   mutable std::map<std::string, TokenId> ids_;
   mutable std::vector<std::string> words_;
-};
-
-// A LanguageModel whose answers come from callbacks; records how it was called.
-class ScriptedModel : public LanguageModel {
- public:
-  std::function<LoglikelihoodResponse(const LoglikelihoodRequest&)> on_loglikelihood;
-  std::function<GenerateResponse(const GenerateRequest&)> on_generate;
-  int loglikelihood_calls = 0;
-  int generate_calls = 0;
-
-  std::vector<LoglikelihoodResponse> loglikelihood(const std::vector<LoglikelihoodRequest>& requests,
-                                                   const LoglikelihoodCallback& cb = {}) override;
-  std::vector<GenerateResponse> generate(const std::vector<GenerateRequest>& requests,
-                                         const GenerateCallback& cb = {}) override;
-  int32_t max_sequence_length() const override { return 2048; }
-  std::string identity() const override { return "scripted"; }
 };
 
 // A fresh directory under the system temp dir, removed by the destructor.

@@ -22,8 +22,8 @@
 #include <memory>
 #include <string>
 
-#include "harness/distributed/communicator.h"
-#include "harness/distributed/launch_environment.h"
+#include "dist/communicator.h"
+#include "dist/launch_environment.h"
 
 namespace mpt::dist {
 

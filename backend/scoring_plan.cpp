@@ -1,4 +1,4 @@
-#include "harness/scoring_plan.h"
+#include "backend/scoring_plan.h"
 
 #include <algorithm>
 #include <numeric>

@@ -1,4 +1,4 @@
-#include "harness/bench/bench_runner.h"
+#include "bench/bench_runner.h"
 
 #include <algorithm>
 #include <chrono>
@@ -11,11 +11,11 @@
 #include "common/error.h"
 #include "common/jsonl.h"
 #include "common/log.h"
-#include "harness/bench/workload.h"
+#include "bench/workload.h"
 #include "models/device_stats.h"
 #include "models/mpt_model.h"
 #include "models/mpt_tensors.h"
-#include "harness/neox_tokenizer_adapter.h"
+#include "backend/neox_tokenizer_adapter.h"
 #include "models/tokenizer/tokenizer.h"
 #include "models/torch_info.h"
 
@@ -90,7 +90,7 @@ void run_bench(const BenchSettings& settings, const std::function<void(const nlo
   synchronize_device(settings.model.device);
   const double load_s = seconds_since(t0);
   const NeoxTokenizerAdapter tokenizer(Tokenizer::bundled());
-  MptLanguageModel lm(*model, tokenizer, "bench", settings.runner);
+  MptLanguageModel lm(*model, tokenizer, settings.runner);
   const int64_t params = parameter_count(model->config());
   on_line({{"impl", "mpt-eval"},
            {"torch", torch_info().version},

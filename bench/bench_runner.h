@@ -25,7 +25,7 @@
 #include <string>
 #include <vector>
 
-#include "harness/mpt_language_model.h"
+#include "backend/mpt_language_model.h"
 #include "models/model_options.h"
 
 namespace mpt::bench {

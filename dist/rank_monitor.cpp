@@ -1,4 +1,4 @@
-#include "harness/distributed/rank_monitor.h"
+#include "dist/rank_monitor.h"
 
 #include <fmt/format.h>
 

@@ -22,7 +22,7 @@
 #include <memory>
 #include <string>
 
-#include "harness/distributed/world.h"
+#include "dist/world.h"
 
 namespace mpt::dist {
 

@@ -41,17 +41,14 @@ struct MptLanguageModelOptions {
 class MptLanguageModel : public LanguageModel {
  public:
   // `model` and `tokenizer` must outlive this object. The tokenizer decodes generated text and
-  // gives the end-of-text id (generation's EOS, and the context of a request without one). `identity` is the cache identity (see
-  // LanguageModel::identity), computed by the caller from the checkpoint's content hash.
-  MptLanguageModel(const MptModel& model, const TokenizerInterface& tokenizer, std::string identity,
-                   MptLanguageModelOptions options = {});
+  // gives the end-of-text id (generation's EOS, and the context of a request without one).
+  MptLanguageModel(const MptModel& model, const TokenizerInterface& tokenizer, MptLanguageModelOptions options = {});
 
   std::vector<LoglikelihoodResponse> loglikelihood(const std::vector<LoglikelihoodRequest>& requests,
                                                    const LoglikelihoodCallback& on_response = {}) override;
   std::vector<GenerateResponse> generate(const std::vector<GenerateRequest>& requests,
                                          const GenerateCallback& on_response = {}) override;
   int32_t max_sequence_length() const override;
-  std::string identity() const override { return identity_; }
   std::string nonfinite_origin(const Tokens& tokens) override;  // MptModel::first_nonfinite_stage
 
   bool exact() const { return exact_; }
@@ -59,7 +56,6 @@ class MptLanguageModel : public LanguageModel {
  private:
   const MptModel& model_;
   const TokenizerInterface& tokenizer_;
-  std::string identity_;
   MptLanguageModelOptions options_;
   bool exact_;
 };

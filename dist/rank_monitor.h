@@ -22,7 +22,7 @@
 #include <string>
 #include <thread>
 
-#include "harness/distributed/key_value_store.h"
+#include "dist/key_value_store.h"
 
 namespace mpt::dist {
 

@@ -1,4 +1,4 @@
-#include "harness/stop_matcher.h"
+#include "backend/stop_matcher.h"
 
 #include <algorithm>
 

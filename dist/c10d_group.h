@@ -7,9 +7,9 @@
 #include <memory>
 #include <string>
 
-#include "harness/distributed/communicator.h"
-#include "harness/distributed/key_value_store.h"
-#include "harness/distributed/launch_environment.h"
+#include "dist/communicator.h"
+#include "dist/key_value_store.h"
+#include "dist/launch_environment.h"
 
 namespace mpt::dist {
 

@@ -13,7 +13,7 @@
 
 #include <vector>
 
-#include "harness/scoring_plan.h"
+#include "backend/scoring_plan.h"
 #include "tasks/requests.h"
 
 namespace mpt {

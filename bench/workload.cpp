@@ -1,4 +1,4 @@
-#include "harness/bench/workload.h"
+#include "bench/workload.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "harness/distributed/local_launcher.h"
+#include "dist/local_launcher.h"
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -28,8 +28,8 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "harness/distributed/c10d_group.h"
-#include "harness/distributed/rank_monitor.h"
+#include "dist/c10d_group.h"
+#include "dist/rank_monitor.h"
 
 extern char** environ;
 

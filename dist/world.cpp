@@ -1,12 +1,12 @@
-#include "harness/distributed/world.h"
+#include "dist/world.h"
 
 #include <exception>
 #include <thread>
 
 #include "common/error.h"
 #include "common/log.h"
-#include "harness/distributed/c10d_group.h"
-#include "harness/distributed/rank_monitor.h"
+#include "dist/c10d_group.h"
+#include "dist/rank_monitor.h"
 
 namespace mpt::dist {
 namespace {

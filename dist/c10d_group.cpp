@@ -2,7 +2,7 @@
 // them. Compiles against libtorch 1.13 (Debian; ProcessGroup is the backend class) and 2.x (Backend
 // is; ProcessGroup wraps backends); Gloo when this libtorch ships Gloo's headers, NCCL when it
 // has CUDA and nccl.h was found (MPTEVAL_WITH_GLOO / MPTEVAL_WITH_NCCL, set by CMake).
-#include "harness/distributed/c10d_group.h"
+#include "dist/c10d_group.h"
 
 #include <ATen/ATen.h>
 #include <fmt/format.h>
@@ -17,8 +17,8 @@
 
 #include "common/error.h"
 #include "common/log.h"
-#include "harness/distributed/rank_monitor.h"
-#include "harness/distributed/world_c10d.h"
+#include "dist/rank_monitor.h"
+#include "dist/world_c10d.h"
 
 #ifdef MPTEVAL_WITH_GLOO
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>

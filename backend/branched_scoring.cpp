@@ -1,4 +1,4 @@
-#include "harness/branched_scoring.h"
+#include "backend/branched_scoring.h"
 
 #include <ATen/core/Tensor.h>
 #include <ATen/ops/cat.h>

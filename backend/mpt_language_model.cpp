@@ -1,4 +1,4 @@
-#include "harness/mpt_language_model.h"
+#include "backend/mpt_language_model.h"
 
 #include <ATen/ATen.h>
 #include <ATen/core/grad_mode.h>
@@ -7,12 +7,12 @@
 #include <memory>
 
 #include "common/error.h"
-#include "harness/branched_scoring.h"
-#include "harness/scoring_plan.h"
+#include "backend/branched_scoring.h"
+#include "backend/scoring_plan.h"
 #include "models/generation.h"
 #include "models/kv_cache.h"
 #include "models/mpt_model.h"
-#include "harness/stop_matcher.h"
+#include "backend/stop_matcher.h"
 #include "tasks/tokenizer_interface.h"
 
 namespace mpt {
@@ -98,9 +98,9 @@ void score_group_exact(const MptModel& model, const TokenizerInterface& tokenize
 
 }  // namespace
 
-MptLanguageModel::MptLanguageModel(const MptModel& model, const TokenizerInterface& tokenizer, std::string identity,
+MptLanguageModel::MptLanguageModel(const MptModel& model, const TokenizerInterface& tokenizer,
                                    MptLanguageModelOptions options)
-    : model_(model), tokenizer_(tokenizer), identity_(std::move(identity)), options_(options) {
+    : model_(model), tokenizer_(tokenizer), options_(options) {
   using Mode = MptLanguageModelOptions::Mode;
   bool on_cpu = model_.options().device == "cpu";
   exact_ = options_.mode == Mode::Exact || (options_.mode == Mode::Auto && on_cpu);

@@ -1,4 +1,4 @@
-#include "harness/distributed/launch_environment.h"
+#include "dist/launch_environment.h"
 
 #include <cerrno>
 #include <cstdlib>

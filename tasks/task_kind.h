@@ -12,7 +12,8 @@
 //   * errors are mpt::Error, with the same messages and kinds the generic code documents
 //     (task_config.h, dataset.h, prepared_eval.h).
 // The registry (tasks/kinds/registry.cpp) maps LLM Foundry's icl_task_type strings to kinds;
-// adding a type is one kind file, one registry line and one line in tasks/CMakeLists.txt.
+// adding a type is its kind file, its accessor and table line in the registry, and its source line
+// in tasks/CMakeLists.txt.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -9,6 +9,7 @@
 #include "common/log.h"
 #include "common/sha256.h"
 #include "tasks/code/completion_postprocess.h"
+#include "tasks/task_kind.h"
 
 namespace mpt {
 namespace {
@@ -28,15 +29,8 @@ class DataHashes {
   std::map<std::string, std::string> hashes_;
 };
 
-json generation_settings(const GenerationSettings& g) {
-  json j = {{"do_sample", g.do_sample}, {"temperature", g.temperature}, {"top_p", g.top_p}, {"top_k", g.top_k}};
-  if (g.max_new_tokens) j["max_new_tokens"] = *g.max_new_tokens;
-  if (g.seed) j["seed"] = *g.seed;
-  return j;
-}
-
 json common_settings(const TaskConfig& t, int64_t num_fewshot, int64_t limit) {
-  return {{"icl_task_type", to_string(t.type)},
+  return {{"icl_task_type", t.kind->name()},
           {"num_fewshot", num_fewshot},
           {"dataset_uri", t.dataset_uri},
           {"prompt_string", t.prompt_string},
@@ -56,14 +50,8 @@ SuiteTask icl_task(PreparedEval eval, const std::string& data_hash, int64_t limi
   json settings = common_settings(t, eval.spec.num_fewshot, limit);
   settings["max_seq_len"] = eval.max_seq_len;
   if (eval.spec.category) settings["category"] = *eval.spec.category;
-  if (t.type == TaskType::GenerationWithAnswers) {
-    settings["cot_delimiter"] = t.cot_delimiter;
-    settings["early_stopping_criteria"] = t.early_stopping_criteria;
-    settings["do_normalization"] = t.do_normalization;
-    settings["max_answer_length"] = eval.max_answer_length;
-    settings["generation_kwargs"] = generation_settings(t.generation);
-  }
-  s.store_spec = results::TaskSpec{eval.spec.label, to_string(t.type), "accuracy", data_hash, std::move(settings),
+  t.kind->add_run_settings(settings, eval);
+  s.store_spec = results::TaskSpec{eval.spec.label, t.kind->name(), "accuracy", data_hash, std::move(settings),
                                    eval.spec.size()};
   s.work = std::move(eval);
   return s;
@@ -80,8 +68,8 @@ SuiteTask code_suite_task(CodeTask code, const std::string& data_hash, int64_t l
   settings["code_postprocess"] = code::postprocess_name(t.code.postprocess);
   settings["strip_prompt"] = t.code.strip_prompt;
   settings["max_new_tokens"] = code.max_new_tokens;
-  settings["generation_kwargs"] = generation_settings(t.generation);
-  s.store_spec = results::TaskSpec{code.spec.label, to_string(t.type), code.primary_metric(), data_hash,
+  settings["generation_kwargs"] = t.generation.settings_json();
+  s.store_spec = results::TaskSpec{code.spec.label, t.kind->name(), code.primary_metric(), data_hash,
                                    std::move(settings), code.dataset_size};
   s.work = std::move(code);
   return s;

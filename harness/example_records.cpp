@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <tuple>
-#include <type_traits>
-#include <variant>
 
 #include "common/sha256.h"
 #include "tasks/dataset.h"
+#include "tasks/task_kind.h"
 
 namespace mpt {
 namespace {
@@ -37,27 +36,9 @@ std::string pieces_hash(const PromptPieces& p) {
 }
 
 // The data row as the task prepared it (after strip_dataset), keyed by LLM Foundry's column names.
-nlohmann::json doc_json(const Dataset& data, int64_t row) {
+nlohmann::json doc_json(const TaskKind& kind, const Dataset& data, int64_t row) {
   const size_t i = static_cast<size_t>(row);
-  nlohmann::json doc = std::visit(
-      [&](const auto& rows) -> nlohmann::json {
-        using Row = std::decay_t<decltype(rows[0])>;
-        const Row& r = rows.at(i);
-        if constexpr (std::is_same_v<Row, LmRow>) {
-          return {{"context", r.context}, {"continuation", r.continuation}};
-        } else if constexpr (std::is_same_v<Row, ChoiceRow>) {
-          return {{"query", r.query}, {"choices", r.choices}, {"gold", r.gold}};
-        } else if constexpr (std::is_same_v<Row, SchemaRow>) {
-          return {{"context_options", r.context_options}, {"continuation", r.continuation}, {"gold", r.gold}};
-        } else {
-          nlohmann::json d = {{"context", r.context},
-                              {"answer", r.answer},
-                              {"aliases", std::vector<std::string>(r.labels.begin() + (r.labels.empty() ? 0 : 1), r.labels.end())}};
-          if (data.has_cot) d["chain_of_thought"] = r.chain_of_thought;
-          return d;
-        }
-      },
-      data.rows);
+  nlohmann::json doc = kind.row_json(data, i);
   if (!data.categories.empty()) doc["category"] = data.categories.at(i);
   return doc;
 }
@@ -67,7 +48,7 @@ nlohmann::json doc_json(const Dataset& data, int64_t row) {
 nlohmann::json prompt_json(const PreparedEval& eval, const PreparedExample& ex) {
   const PromptPieces& p = ex.prompt.pieces;
   nlohmann::json j = {{"preamble", p.preamble}, {"contexts", p.contexts}, {"continuations", p.continuations}};
-  if (eval.spec.task->type == TaskType::GenerationWithAnswers && ex.num_requests > 0) {
+  if (eval.spec.task->kind->request_form() == RequestForm::Generate && ex.num_requests > 0) {
     const GenerateRequest& g = eval.generate_requests.at(ex.first_request);
     j["until"] = g.stop;
     j["max_gen_toks"] = g.max_new_tokens;
@@ -85,7 +66,7 @@ results::ExampleRecord example_record(const PreparedEval& eval, const ExampleRes
   row.score = r.metric("accuracy").value_or(0.0);
   row.response = r.details.is_object() ? r.details : nlohmann::json::object();
   row.response["row"] = r.row;
-  if (eval.spec.dataset) row.response["doc"] = doc_json(*eval.spec.dataset, r.row);
+  if (eval.spec.dataset) row.response["doc"] = doc_json(*eval.spec.task->kind, *eval.spec.dataset, r.row);
   row.response["prompt"] = prompt_json(eval, ex);
   for (const MetricValue& m : r.metrics) row.metrics[m.name] = m.value;
   return row;

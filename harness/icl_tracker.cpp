@@ -10,7 +10,7 @@ IclTracker::IclTracker(const PreparedEval& eval, const std::vector<bool>& done) 
   example_of_ll_.resize(eval.loglikelihood_requests.size());
   example_of_gen_.resize(eval.generate_requests.size());
   remaining_.resize(eval.examples.size());
-  const bool generation = eval.spec.task->type == TaskType::GenerationWithAnswers;
+  const bool generation = !eval.generate_requests.empty();  // an evaluation uses one request form
   for (size_t e = 0; e < eval.examples.size(); ++e) {
     const PreparedExample& ex = eval.examples[e];
     if (e < done.size() && done[e]) continue;

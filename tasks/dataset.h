@@ -54,8 +54,8 @@ struct Dataset {
   std::vector<std::string> category_names() const;
 };
 
-// Loads `task.dataset_path` for `task.type` (not code_evaluation) with `task`'s strip_dataset and
-// has_categories. Throws mpt::Error (Input) with "<file>:<line>" for: a missing file, a broken
+// Loads `task.dataset_path` into the row layout of `task.kind` (not code_evaluation) with `task`'s
+// strip_dataset and has_categories. Throws mpt::Error (Input) with "<file>:<line>" for: a missing file, a broken
 // JSON line, a line that is not an object, a missing key, a wrong type (including null), an
 // empty choices / context_options list, a gold index out of range, a chain_of_thought column
 // present in some rows only, a missing category (has_categories), an empty file.

@@ -8,6 +8,7 @@
 //   multiple choice preamble, contexts[0], continuations[i], gold pre + ctx + choice_i (choice scored)
 //   schema          preamble, contexts[i], continuations[0], gold pre + ctx_i + cont (cont scored)
 //   generation      preamble, contexts[0]; answer, labels         pre + ctx, then generate
+// Each type's strings are built by its TaskKind (shot_text, test_pieces; tasks/kinds/).
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/error.h"
+#include "tasks/task_kind.h"
 
 namespace mpt {
 namespace {
@@ -12,20 +13,10 @@ using ojson = nlohmann::ordered_json;
 constexpr const char* kSourceRepo = "mosaicml/llm-foundry";
 constexpr const char* kSourceCommit = "8c8dd48f72168c5d51e2f7b151595892a8fba43d";
 
-ojson sequence(TaskType type) {
-  switch (type) {
-    case TaskType::LanguageModeling: return {"preamble", "context", "continuation"};
-    case TaskType::MultipleChoice: return {"preamble", "context", "choices[i]"};
-    case TaskType::Schema: return {"preamble", "contexts[i]", "continuation"};
-    default: return {"preamble", "context"};
-  }
-}
-
 ojson settings(const EvalSpec& spec, const std::string& yaml_name, bool prefix_space) {
   const TaskConfig& t = *spec.task;
-  const bool generation = t.type == TaskType::GenerationWithAnswers;
   ojson s;
-  s["icl_task_type"] = to_string(t.type);
+  s["icl_task_type"] = t.kind->name();
   s["num_fewshot"] = spec.num_fewshot;
   s["fewshot_random_seed"] = t.fewshot_random_seed;
   s["prompt_string"] = t.prompt_string;
@@ -33,13 +24,13 @@ ojson settings(const EvalSpec& spec, const std::string& yaml_name, bool prefix_s
   s["continuation_delimiter"] = t.continuation_delimiter;
   s["prelimiter"] = t.prelimiter;
   s["strip_dataset"] = t.strip_dataset;
-  if (generation) s["cot_delimiter"] = t.cot_delimiter;
+  t.kind->prompt_delimiter_settings(s, t);
   s["prefix_space"] = prefix_space;
   s["dataset_file"] = t.dataset_file;
   s["yaml"] = yaml_name;
   s["yaml_label"] = t.label;
-  s["sequence"] = sequence(t.type);
-  if (generation) s["has_cot"] = spec.dataset->has_cot;
+  s["sequence"] = t.kind->prompt_sequence();
+  t.kind->prompt_data_settings(s, spec);
   if (t.has_categories) {
     s["has_categories"] = true;
     s["category"] = spec.category.value_or("");
@@ -86,39 +77,14 @@ PromptSelection chosen_examples(const EvalSpec& spec, const std::vector<int64_t>
   return sel;
 }
 
-ojson pieces_json(TaskType type, const PromptPieces& p) {
-  ojson j;
-  j["preamble"] = p.preamble;
-  switch (type) {
-    case TaskType::LanguageModeling:
-      j["context"] = p.contexts.at(0);
-      j["continuation"] = p.continuations.at(0);
-      break;
-    case TaskType::MultipleChoice:
-      j["context"] = p.contexts.at(0);
-      j["choices"] = p.continuations;
-      j["gold"] = p.gold;
-      break;
-    case TaskType::Schema:
-      j["contexts"] = p.contexts;
-      j["continuation"] = p.continuations.at(0);
-      j["gold"] = p.gold;
-      break;
-    default:
-      j["context"] = p.contexts.at(0);
-      j["answer"] = p.answer;
-      j["aliases"] = p.labels;
-      break;
-  }
-  return j;
-}
+ojson pieces_json(const TaskConfig& task, const PromptPieces& p) { return task.kind->pieces_json(p); }
 
 ojson prompt_document(const EvalSpec& spec, const std::vector<ExamplePrompt>& prompts, const PromptSelection& selection,
                       const std::string& yaml_name, bool prefix_space) {
   ojson doc;
   doc["source_repo"] = kSourceRepo;
   doc["source_commit"] = kSourceCommit;
-  doc["task_type"] = to_string(spec.task->type);
+  doc["task_type"] = spec.task->kind->name();
   doc["settings"] = settings(spec, yaml_name, prefix_space);
   doc["dataset_size"] = spec.size();
   doc["selection"] = selection.description;
@@ -129,7 +95,7 @@ ojson prompt_document(const EvalSpec& spec, const std::vector<ExamplePrompt>& pr
     e["index"] = p.index;
     if (spec.category) e["source_index"] = p.row;
     e["fewshot_indices"] = p.fewshot;
-    e["pieces"] = pieces_json(spec.task->type, p.pieces);
+    e["pieces"] = pieces_json(*spec.task, p.pieces);
     examples.push_back(std::move(e));
   }
   doc["examples"] = std::move(examples);

@@ -31,7 +31,7 @@ PromptSelection chosen_examples(const EvalSpec& spec, const std::vector<int64_t>
 // The pieces object of one example: LM {preamble, context, continuation}; multiple choice
 // {preamble, context, choices, gold}; schema {preamble, contexts, continuation, gold};
 // generation {preamble, context, answer, aliases}.
-nlohmann::ordered_json pieces_json(TaskType type, const PromptPieces& pieces);
+nlohmann::ordered_json pieces_json(const TaskConfig& task, const PromptPieces& pieces);
 
 // The whole document. `prompts` must cover every selected index (prompts[i].index == i).
 // `yaml_name` is the task file's base name; `prefix_space` the tokenizer's prefix-space rule.

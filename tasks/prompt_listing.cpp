@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/error.h"
+#include "tasks/task_kind.h"
 
 namespace mpt {
 namespace {
@@ -51,12 +52,9 @@ const EvalSpec& select_one_evaluation(const TaskSuite& suite, const std::string&
 std::string format_prompt_listing(const PreparedEval& eval, const std::vector<int64_t>& indices,
                                   const TokenizerInterface& tok, bool show_token_ids) {
   const EvalSpec& spec = eval.spec;
-  const TaskType type = spec.task->type;
-  std::string out = fmt::format("{}: {} ({}), {} examples, max_seq_len {}{}\n", spec.label, to_string(type),
-                                spec.task->dataset_file, spec.size(), eval.max_seq_len,
-                                type == TaskType::GenerationWithAnswers
-                                    ? fmt::format(", max_answer_length {}", eval.max_answer_length)
-                                    : std::string());
+  const TaskKind& kind = *spec.task->kind;
+  std::string out = fmt::format("{}: {} ({}), {} examples, max_seq_len {}{}\n", spec.label, kind.name(),
+                                spec.task->dataset_file, spec.size(), eval.max_seq_len, kind.listing_summary(eval));
   for (int64_t i : indices) {
     const PreparedExample& ex = eval.examples.at(static_cast<size_t>(i));
     const PromptPieces& p = ex.prompt.pieces;
@@ -67,23 +65,21 @@ std::string format_prompt_listing(const PreparedEval& eval, const std::vector<in
     piece(out, "preamble", p.preamble, tok);
     for (size_t c = 0; c < p.contexts.size(); ++c)
       piece(out, p.contexts.size() > 1 ? fmt::format("context {}", c) : "context", p.contexts[c], tok);
-    for (size_t c = 0; c < p.continuations.size(); ++c)
-      piece(out, type == TaskType::MultipleChoice ? fmt::format("choice {}", c) : "continuation", p.continuations[c], tok);
+    for (size_t c = 0; c < p.continuations.size(); ++c) piece(out, kind.continuation_name(c), p.continuations[c], tok);
     if (p.gold >= 0) out += fmt::format("  gold: {}\n", p.gold);
-    if (type == TaskType::GenerationWithAnswers) {
-      out += fmt::format("  answer: {}\n", quoted(p.answer));
-      std::vector<std::string> labels;
-      for (const std::string& l : p.labels) labels.push_back(quoted(l));
-      out += fmt::format("  labels: [{}]\n", join(labels));
-      const GenerateRequest& g = eval.generate_requests[ex.first_request];
-      out += fmt::format("  request: {} prompt tokens, max_new_tokens {}\n", g.prompt.size(), g.max_new_tokens);
-      if (show_token_ids) out += "    prompt ids: " + ids(g.prompt) + "\n";
-      continue;
-    }
+    out += kind.listing_details(ex);
     for (size_t r = 0; r < ex.num_requests; ++r) {
-      const LoglikelihoodRequest& q = eval.loglikelihood_requests[ex.first_request + r];
-      out += fmt::format("  request {}: {} context + {} continuation tokens\n", r, q.context.size(), q.continuation.size());
-      if (show_token_ids) out += "    context ids: " + ids(q.context) + "\n    continuation ids: " + ids(q.continuation) + "\n";
+      if (kind.request_form() == RequestForm::Generate) {
+        const GenerateRequest& g = eval.generate_requests[ex.first_request + r];
+        out += fmt::format("  request: {} prompt tokens, max_new_tokens {}\n", g.prompt.size(), g.max_new_tokens);
+        if (show_token_ids) out += "    prompt ids: " + ids(g.prompt) + "\n";
+      } else {
+        const LoglikelihoodRequest& q = eval.loglikelihood_requests[ex.first_request + r];
+        out += fmt::format("  request {}: {} context + {} continuation tokens\n", r, q.context.size(),
+                           q.continuation.size());
+        if (show_token_ids)
+          out += "    context ids: " + ids(q.context) + "\n    continuation ids: " + ids(q.continuation) + "\n";
+      }
     }
   }
   return out;

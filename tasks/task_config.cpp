@@ -1,21 +1,12 @@
 #include "tasks/task_config.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 
 #include "common/error.h"
 
 namespace mpt {
-
-const char* to_string(TaskType type) {
-  switch (type) {
-    case TaskType::LanguageModeling: return "language_modeling";
-    case TaskType::MultipleChoice: return "multiple_choice";
-    case TaskType::Schema: return "schema";
-    case TaskType::GenerationWithAnswers: return "generation_task_with_answers";
-    case TaskType::CodeEvaluation: return "code_evaluation";
-  }
-  return "unknown";
-}
 
 SamplingParams GenerationSettings::sampling(uint64_t request_seed) const {
   SamplingParams p;
@@ -26,6 +17,13 @@ SamplingParams GenerationSettings::sampling(uint64_t request_seed) const {
   }
   p.seed = seed.value_or(0) + request_seed;
   return p;
+}
+
+nlohmann::json GenerationSettings::settings_json() const {
+  nlohmann::json j = {{"do_sample", do_sample}, {"temperature", temperature}, {"top_p", top_p}, {"top_k", top_k}};
+  if (max_new_tokens) j["max_new_tokens"] = *max_new_tokens;
+  if (seed) j["seed"] = *seed;
+  return j;
 }
 
 ResolvedDataPath resolve_dataset_uri(const std::string& uri, const std::string& data_root, const std::string& where) {

@@ -16,6 +16,8 @@
 // Keys LLM Foundry's constructors would reject (TypeError) are errors here too, naming the key.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,10 +28,11 @@
 
 namespace mpt {
 
-enum class TaskType { LanguageModeling, MultipleChoice, Schema, GenerationWithAnswers, CodeEvaluation };
+// A tag naming LLM Foundry's task types, for comparing and logging configurations. What a type
+// does lives in its TaskKind (task_kind.h); kinds beyond LLM Foundry's five are tagged Other.
+enum class TaskType { LanguageModeling, MultipleChoice, Schema, GenerationWithAnswers, CodeEvaluation, Other };
 
-// LLM Foundry's icl_task_type value ("language_modeling", ..., "generation_task_with_answers").
-const char* to_string(TaskType type);
+class TaskKind;
 
 // generation_kwargs, the Hugging Face generate() arguments LLM Foundry passes through.
 struct GenerationSettings {
@@ -44,6 +47,8 @@ struct GenerationSettings {
   // configured seed (0 when unset) plus `request_seed`, so that every request samples
   // reproducibly and differently.
   SamplingParams sampling(uint64_t request_seed = 0) const;
+  // The settings as a run records them ({do_sample, temperature, top_p, top_k[, max_new_tokens][, seed]}).
+  nlohmann::json settings_json() const;
 };
 
 struct CodeEvalSettings {
@@ -58,6 +63,7 @@ struct CodeEvalSettings {
 struct TaskConfig {
   std::string label;
   TaskType type = TaskType::LanguageModeling;
+  const TaskKind* kind = nullptr;  // what the type does; set with `type` when the entry is parsed
   std::string dataset_uri;    // as written in the file
   std::string dataset_path;   // resolved local path (see resolve_dataset_uri)
   std::vector<std::string> dataset_paths_tried;  // the candidates resolve_dataset_uri looked at

@@ -7,6 +7,7 @@
 #include "common/error.h"
 #include "common/log.h"
 #include "tasks/task_file.h"
+#include "tasks/task_kind.h"
 
 namespace mpt {
 namespace {
@@ -63,7 +64,7 @@ TaskSuite load_task_suite(const std::string& yaml_path, const std::string& data_
   for (TaskConfig& cfg : file.tasks) {
     if (!entry_selected(cfg, options.selectors)) continue;
     auto task = std::make_shared<const TaskConfig>(std::move(cfg));
-    if (task->type == TaskType::CodeEvaluation) {
+    if (task->kind->runs_code()) {
       for (int64_t k : task->num_fewshot) {
         std::string label = benchmark_key(task->label, k);
         if (!label_selected(label, options.selectors)) continue;

@@ -40,7 +40,7 @@ TEST_P(PromptFixture, EveryRecordAndTheWholeFileMatch) {
     if (rec.contains("source_index")) {
       EXPECT_EQ(p.row, rec["source_index"].get<int64_t>());
     }
-    EXPECT_EQ(pieces_json(spec.task->type, p.pieces), rec["pieces"]);
+    EXPECT_EQ(pieces_json(*spec.task, p.pieces), rec["pieces"]);
   }
   PromptSelection sel = fixture_selection(spec);
   std::string ours = dump_prompt_document(prompt_document(spec, prompts, sel, "tasks_v0.3.yaml", true));

@@ -65,10 +65,10 @@ class GenerationWithAnswersKind : public TaskKind {
       r.raw_chain_of_thought = require_string(row, "chain_of_thought", where);
       r.chain_of_thought = strip ? py::strip(r.raw_chain_of_thought) : r.raw_chain_of_thought;
     }
-    rows(d).push_back(std::move(r));
+    rows_of<QaRow>(d).push_back(std::move(r));
   }
   nlohmann::json row_json(const Dataset& d, size_t i) const override {
-    const QaRow& r = rows(d).at(i);
+    const QaRow& r = rows_of<QaRow>(d).at(i);
     nlohmann::json doc = {{"context", r.context},
                           {"answer", r.answer},
                           {"aliases", std::vector<std::string>(r.labels.begin() + (r.labels.empty() ? 0 : 1), r.labels.end())}};
@@ -78,12 +78,12 @@ class GenerationWithAnswersKind : public TaskKind {
 
   std::string shot_text(const PromptRules& rules, const Dataset& d, int64_t row,
                         const std::string& preceding) const override {
-    const QaRow& r = rows(d)[static_cast<size_t>(row)];
+    const QaRow& r = rows_of<QaRow>(d)[static_cast<size_t>(row)];
     return rules.construct_context(r.context, preceding) + in_context_answer(rules.task(), d, r);
   }
   PromptPieces test_pieces(const PromptRules& rules, const Dataset& d, int64_t row,
                            std::string preamble) const override {
-    const QaRow& r = rows(d)[static_cast<size_t>(row)];
+    const QaRow& r = rows_of<QaRow>(d)[static_cast<size_t>(row)];
     PromptPieces p;
     p.contexts.push_back(rules.test_context(r.context, preamble));
     p.answer = in_context_answer(rules.task(), d, r);  // generation answers never get the prefix space
@@ -160,9 +160,6 @@ class GenerationWithAnswersKind : public TaskKind {
   }
 
  private:
-  static std::vector<QaRow>& rows(Dataset& d) { return std::get<std::vector<QaRow>>(d.rows); }
-  static const std::vector<QaRow>& rows(const Dataset& d) { return std::get<std::vector<QaRow>>(d.rows); }
-
   // get_answer_from_example(example, in_context=True).
   static std::string in_context_answer(const TaskConfig& t, const Dataset& d, const QaRow& r) {
     return d.has_cot ? r.chain_of_thought + t.cot_delimiter + r.answer : r.answer;
@@ -171,7 +168,7 @@ class GenerationWithAnswersKind : public TaskKind {
   // The longest encode_with_special_tokens of (raw chain_of_thought + cot_delimiter +) any raw
   // answer or alias over the whole evaluation, plus LLM Foundry's buffer with a cot_delimiter.
   static int64_t max_answer_length(const EvalSpec& spec, const TokenizerInterface& tok) {
-    const std::vector<QaRow>& all = rows(*spec.dataset);
+    const std::vector<QaRow>& all = rows_of<QaRow>(*spec.dataset);
     const std::string& delim = spec.task->cot_delimiter;
     size_t longest = 0;
     for (int64_t r : spec.rows) {

@@ -17,21 +17,21 @@ class LanguageModelingKind : public LoglikelihoodKind {
 
   void start_rows(Dataset& d) const override { d.rows = std::vector<LmRow>{}; }
   void add_row(const nlohmann::json& row, const std::string& where, bool strip, Dataset& d) const override {
-    rows(d).push_back({row_string(row, "context", where, strip), row_string(row, "continuation", where, strip)});
+    rows_of<LmRow>(d).push_back({row_string(row, "context", where, strip), row_string(row, "continuation", where, strip)});
   }
   nlohmann::json row_json(const Dataset& d, size_t i) const override {
-    const LmRow& r = rows(d).at(i);
+    const LmRow& r = rows_of<LmRow>(d).at(i);
     return {{"context", r.context}, {"continuation", r.continuation}};
   }
 
   std::string shot_text(const PromptRules& rules, const Dataset& d, int64_t row,
                         const std::string& preceding) const override {
-    const LmRow& r = rows(d)[static_cast<size_t>(row)];
+    const LmRow& r = rows_of<LmRow>(d)[static_cast<size_t>(row)];
     return rules.construct_context(r.context, preceding) + r.continuation;
   }
   PromptPieces test_pieces(const PromptRules& rules, const Dataset& d, int64_t row,
                            std::string preamble) const override {
-    const LmRow& r = rows(d)[static_cast<size_t>(row)];
+    const LmRow& r = rows_of<LmRow>(d)[static_cast<size_t>(row)];
     PromptPieces p;
     p.contexts.push_back(rules.test_context(r.context, preamble));
     p.continuations.push_back(rules.with_prefix_space(r.continuation));
@@ -56,9 +56,6 @@ class LanguageModelingKind : public LoglikelihoodKind {
     return r;
   }
 
- private:
-  static std::vector<LmRow>& rows(Dataset& d) { return std::get<std::vector<LmRow>>(d.rows); }
-  static const std::vector<LmRow>& rows(const Dataset& d) { return std::get<std::vector<LmRow>>(d.rows); }
 };
 
 }  // namespace

@@ -20,22 +20,22 @@ class MultipleChoiceKind : public LoglikelihoodKind {
   void add_row(const nlohmann::json& row, const std::string& where, bool strip, Dataset& d) const override {
     ChoiceRow r{row_string(row, "query", where, strip), row_string_list(row, "choices", where, false), 0};
     r.gold = row_gold(row, r.choices.size(), "choices", where);
-    rows(d).push_back(std::move(r));
+    rows_of<ChoiceRow>(d).push_back(std::move(r));
   }
   nlohmann::json row_json(const Dataset& d, size_t i) const override {
-    const ChoiceRow& r = rows(d).at(i);
+    const ChoiceRow& r = rows_of<ChoiceRow>(d).at(i);
     return {{"query", r.query}, {"choices", r.choices}, {"gold", r.gold}};
   }
 
   // The in-context answer is the gold choice, without the prefix space.
   std::string shot_text(const PromptRules& rules, const Dataset& d, int64_t row,
                         const std::string& preceding) const override {
-    const ChoiceRow& r = rows(d)[static_cast<size_t>(row)];
+    const ChoiceRow& r = rows_of<ChoiceRow>(d)[static_cast<size_t>(row)];
     return rules.construct_context(r.query, preceding) + r.choices[static_cast<size_t>(r.gold)];
   }
   PromptPieces test_pieces(const PromptRules& rules, const Dataset& d, int64_t row,
                            std::string preamble) const override {
-    const ChoiceRow& r = rows(d)[static_cast<size_t>(row)];
+    const ChoiceRow& r = rows_of<ChoiceRow>(d)[static_cast<size_t>(row)];
     PromptPieces p;
     p.contexts.push_back(rules.test_context(r.query, preamble));
     for (const std::string& c : r.choices) p.continuations.push_back(rules.with_prefix_space(c));
@@ -59,9 +59,6 @@ class MultipleChoiceKind : public LoglikelihoodKind {
 
   std::string continuation_name(size_t i) const override { return "choice " + std::to_string(i); }
 
- private:
-  static std::vector<ChoiceRow>& rows(Dataset& d) { return std::get<std::vector<ChoiceRow>>(d.rows); }
-  static const std::vector<ChoiceRow>& rows(const Dataset& d) { return std::get<std::vector<ChoiceRow>>(d.rows); }
 };
 
 }  // namespace

@@ -21,10 +21,10 @@ class SchemaKind : public LoglikelihoodKind {
   void add_row(const nlohmann::json& row, const std::string& where, bool strip, Dataset& d) const override {
     SchemaRow r{row_string_list(row, "context_options", where, false), row_string(row, "continuation", where, strip), 0};
     r.gold = row_gold(row, r.context_options.size(), "context_options", where);
-    rows(d).push_back(std::move(r));
+    rows_of<SchemaRow>(d).push_back(std::move(r));
   }
   nlohmann::json row_json(const Dataset& d, size_t i) const override {
-    const SchemaRow& r = rows(d).at(i);
+    const SchemaRow& r = rows_of<SchemaRow>(d).at(i);
     return {{"context_options", r.context_options}, {"continuation", r.continuation}, {"gold", r.gold}};
   }
 
@@ -33,7 +33,7 @@ class SchemaKind : public LoglikelihoodKind {
   std::string shot_text(const PromptRules& rules, const Dataset& d, int64_t row,
                         const std::string& preceding) const override {
     const TaskConfig& t = rules.task();
-    const SchemaRow& r = rows(d)[static_cast<size_t>(row)];
+    const SchemaRow& r = rows_of<SchemaRow>(d)[static_cast<size_t>(row)];
     std::string c = r.context_options[static_cast<size_t>(r.gold)];
     if (!preceding.empty()) c = t.example_delimiter + c;
     return t.prelimiter + c + t.continuation_delimiter + r.continuation;
@@ -42,7 +42,7 @@ class SchemaKind : public LoglikelihoodKind {
   PromptPieces test_pieces(const PromptRules& rules, const Dataset& d, int64_t row,
                            std::string preamble) const override {
     const TaskConfig& t = rules.task();
-    const SchemaRow& r = rows(d)[static_cast<size_t>(row)];
+    const SchemaRow& r = rows_of<SchemaRow>(d)[static_cast<size_t>(row)];
     PromptPieces p;
     for (const std::string& opt : r.context_options) {
       if (preamble.empty()) {
@@ -71,9 +71,6 @@ class SchemaKind : public LoglikelihoodKind {
     return score_choices(ex, responses);
   }
 
- private:
-  static std::vector<SchemaRow>& rows(Dataset& d) { return std::get<std::vector<SchemaRow>>(d.rows); }
-  static const std::vector<SchemaRow>& rows(const Dataset& d) { return std::get<std::vector<SchemaRow>>(d.rows); }
 };
 
 }  // namespace

@@ -16,7 +16,6 @@
 #include "backend/neox_tokenizer_adapter.h"
 #include "models/mpt_config.h"
 #include "results/content_hash.h"
-#include "results/response_cache.h"
 #include "results/store.h"
 #include "sandbox/sandbox_pool.h"
 

@@ -15,7 +15,6 @@
 #include "backend/neox_tokenizer_adapter.h"
 #include "models/mpt_model.h"
 #include "results/content_hash.h"
-#include "results/response_cache.h"
 #include "results/store.h"
 
 namespace mpt {

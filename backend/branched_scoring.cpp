@@ -16,7 +16,7 @@ namespace {
 
 // Scored rows unembedded at once: [n, V] float32 logits and their log-softmax (~0.4 GB each at
 // 2048 rows and the NeoX vocabulary).
-constexpr int64_t kUnembedRows = 2048;
+constexpr int64_t kBranchUnembedRows = 2048;
 
 }  // namespace
 
@@ -51,8 +51,8 @@ void score_batch_branched(const MptModel& model, const ScoringPlan& plan, const 
   at::Tensor target = at::tensor(targets, at::kLong).to(flat.device());
   std::vector<at::Tensor> logprob_chunks, hit_chunks;
   const int64_t n = static_cast<int64_t>(index.size());
-  for (int64_t s = 0; s < n; s += kUnembedRows) {
-    const int64_t len = std::min(kUnembedRows, n - s);
+  for (int64_t s = 0; s < n; s += kBranchUnembedRows) {
+    const int64_t len = std::min(kBranchUnembedRows, n - s);
     at::Tensor logits = model.unembed(flat.index_select(0, where.narrow(0, s, len)));  // [len, V] float32
     at::Tensor t = target.narrow(0, s, len);
     logprob_chunks.push_back(at::log_softmax(logits, -1).gather(1, t.unsqueeze(1)).squeeze(1));

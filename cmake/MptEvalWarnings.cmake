@@ -5,6 +5,14 @@ function(mpteval_target_defaults target)
   if(MPTEVAL_WERROR)
     target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CXX>:-Werror>)
   endif()
+  # Libraries compile in batches of files (a unity build): every file parses the same heavy headers
+  # (nlohmann/json, fmt, the standard library) and instantiates and optimises the same templates
+  # (json's parser and serialiser), once per batch instead of once per file. Test programs are not
+  # batched: a failing test file should compile alone.
+  get_target_property(type ${target} TYPE)
+  if(MPTEVAL_UNITY_BUILD AND type MATCHES "_LIBRARY$")
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE ${MPTEVAL_UNITY_BATCH})
+  endif()
 endfunction()
 
 # mpteval_use_torch(<target> [PUBLIC|PRIVATE]): link libtorch and mark its headers as system

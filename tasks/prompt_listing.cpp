@@ -9,7 +9,7 @@
 namespace mpt {
 namespace {
 
-std::string join(const std::vector<std::string>& v) {
+std::string join_labels(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
   return s;
@@ -37,7 +37,7 @@ const EvalSpec& select_one_evaluation(const TaskSuite& suite, const std::string&
   if (hits.size() > 1) {
     std::vector<std::string> labels;
     for (const EvalSpec* e : hits) labels.push_back(e->label);
-    throw input_error("'" + selector + "' names several evaluations", "--task", "one of " + join(labels), selector);
+    throw input_error("'" + selector + "' names several evaluations", "--task", "one of " + join_labels(labels), selector);
   }
   for (const MissingTask& m : suite.missing)
     for (const std::string& key : m.benchmark_keys)
@@ -46,7 +46,7 @@ const EvalSpec& select_one_evaluation(const TaskSuite& suite, const std::string&
   for (const CodeTaskSpec& c : suite.code_tasks)
     if (label_matches(c.label, selector))
       throw input_error("prompts of code_evaluation tasks are not listed here", "--task", "an ICL task", c.label);
-  throw input_error("no evaluation named '" + selector + "'", "--task", "one of " + join(suite.all_labels()), selector);
+  throw input_error("no evaluation named '" + selector + "'", "--task", "one of " + join_labels(suite.all_labels()), selector);
 }
 
 std::string format_prompt_listing(const PreparedEval& eval, const std::vector<int64_t>& indices,
@@ -61,7 +61,7 @@ std::string format_prompt_listing(const PreparedEval& eval, const std::vector<in
     std::vector<std::string> shots;
     for (int64_t s : ex.prompt.fewshot) shots.push_back(std::to_string(s));
     out += fmt::format("\n== example {} ({}:{}), shots [{}]\n", ex.prompt.index, spec.dataset->path,
-                       spec.dataset->lines[static_cast<size_t>(ex.prompt.row)], join(shots));
+                       spec.dataset->lines[static_cast<size_t>(ex.prompt.row)], join_labels(shots));
     piece(out, "preamble", p.preamble, tok);
     for (size_t c = 0; c < p.contexts.size(); ++c)
       piece(out, p.contexts.size() > 1 ? fmt::format("context {}", c) : "context", p.contexts[c], tok);

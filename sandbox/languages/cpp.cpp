@@ -130,7 +130,7 @@ std::string prepared_header_dir(const Config& config) {
   return "";
 }
 
-Language make() {
+Language make_cpp() {
   Language l;
   l.name = "cpp";
   l.aliases = {"c++"};
@@ -160,7 +160,7 @@ Language make() {
 }  // namespace
 
 const Language& cpp_language() {
-  static const Language l = make();
+  static const Language l = make_cpp();
   return l;
 }
 

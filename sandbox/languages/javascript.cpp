@@ -28,7 +28,7 @@ for (const stream of [process.stdout, process.stderr])
   if (stream._handle && typeof stream._handle.setBlocking === 'function') stream._handle.setBlocking(true);
 )js";
 
-Language make() {
+Language make_javascript() {
   Language l;
   l.name = "javascript";
   l.aliases = {"js"};
@@ -56,7 +56,7 @@ Language make() {
 }  // namespace
 
 const Language& javascript_language() {
-  static const Language l = make();
+  static const Language l = make_javascript();
   return l;
 }
 

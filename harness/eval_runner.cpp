@@ -5,6 +5,7 @@
 
 #include "common/error.h"
 #include "common/log.h"
+#include "common/score_text.h"
 #include "harness/example_records.h"
 #include "harness/run_pass.h"
 #include "results/response_cache.h"
@@ -117,7 +118,19 @@ RunOutcome EvalRunner::run(LanguageModel& model, const RunTarget& target) {
     std::vector<int64_t> stored_before;
     std::vector<PassTask> tasks = register_tasks(*suite_, store, started.run_id, stored_before);
     results::ResponseCache cache(store, {spec.model_hash, spec.dtype, spec.device_class}, target.use_cache);
-    PassResult pass = run_pass(tasks, model, store, cache, pool, options_);
+    // Each task's scores as soon as its last example is stored: a long run shows its first results
+    // long before the table at the end.
+    auto show_task = [&](size_t i) {
+      const SuiteTask& t = *tasks[i].task;
+      std::vector<MetricSummary> metrics =
+          order_metrics(aggregate(results_from_records(store.load_examples(tasks[i].task_id))), t.store_spec.primary_metric);
+      if (metrics.empty()) return;
+      std::string scores;
+      for (const MetricSummary& m : metrics)
+        scores += (scores.empty() ? "" : ", ") + m.name + " " + format_score(m.mean, m.stderr_mean);
+      MPT_LOG(Info, "{} done: {} (percent, {} example(s))", t.label(), scores, metrics.front().count);
+    };
+    PassResult pass = run_pass(tasks, model, store, cache, pool, options_, show_task);
     out.counters = pass.counters;
     if (out.counters.loglikelihood_cached + out.counters.generate_cached > 0)
       MPT_LOG(Info, "response cache: {} of {} requests answered without the model",

@@ -1,5 +1,6 @@
 #include "harness/run_pass.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <optional>
@@ -31,14 +32,18 @@ Ref ref_of(uint64_t tag) { return {static_cast<size_t>(tag >> 32), static_cast<s
 class RunPass {
  public:
   RunPass(const std::vector<PassTask>& tasks, results::Store& store, results::ResponseCache& cache,
-          sandbox::SandboxPool* pool, const RunnerOptions& options)
+          sandbox::SandboxPool* pool, const RunnerOptions& options, const TaskCompleteCallback& on_task_complete)
       : tasks_(tasks),
         cache_(cache),
+        on_task_complete_(on_task_complete),
         recorder_(store, cache, options.record_batch, options.record_interval_s),
         icl_(tasks.size()),
         code_(tasks.size()) {
     result_.evaluated.assign(tasks.size(), 0);
     result_.verdicts.resize(tasks.size());
+    missing_.resize(tasks.size());
+    for (size_t i = 0; i < tasks.size(); ++i)
+      missing_[i] = static_cast<int64_t>(std::count(tasks[i].done.begin(), tasks[i].done.end(), false));
     int64_t programs = 0;
     for (size_t i = 0; i < tasks.size(); ++i) {
       if (const PreparedEval* e = tasks[i].task->icl()) icl_[i] = std::make_unique<IclTracker>(*e, tasks[i].done);
@@ -215,11 +220,17 @@ class RunPass {
   void add_example(size_t task, results::ExampleRecord row) {
     ++result_.evaluated[task];
     recorder_.add_example(tasks_[task].task_id, std::move(row));
-    recorder_.maybe_flush();
+    if (--missing_[task] == 0 && on_task_complete_) {
+      recorder_.flush();  // the task's rows are in the store before anyone reads them
+      on_task_complete_(task);
+    } else {
+      recorder_.maybe_flush();
+    }
   }
 
   const std::vector<PassTask>& tasks_;
   results::ResponseCache& cache_;
+  const TaskCompleteCallback& on_task_complete_;
   ResultRecorder recorder_;
   std::vector<std::unique_ptr<IclTracker>> icl_;
   std::vector<std::unique_ptr<CodeTracker>> code_;
@@ -230,14 +241,16 @@ class RunPass {
   std::vector<GenerateRequest> gen_requests_;
   std::vector<Ref> gen_refs_;
   std::vector<std::string> gen_keys_;
+  std::vector<int64_t> missing_;  // per task: examples not stored yet
   PassResult result_;
 };
 
 }  // namespace
 
 PassResult run_pass(const std::vector<PassTask>& tasks, LanguageModel& model, results::Store& store,
-                    results::ResponseCache& cache, sandbox::SandboxPool* pool, const RunnerOptions& options) {
-  RunPass pass(tasks, store, cache, pool, options);
+                    results::ResponseCache& cache, sandbox::SandboxPool* pool, const RunnerOptions& options,
+                    const TaskCompleteCallback& on_task_complete) {
+  RunPass pass(tasks, store, cache, pool, options, on_task_complete);
   return pass.run(model);
 }
 

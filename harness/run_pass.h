@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -28,9 +29,14 @@ struct PassResult {
   RunCounters counters;
 };
 
+// Called when the last missing example of tasks[i] is scored, after its rows are committed to the
+// store (a long run can show each task's scores as they come).
+using TaskCompleteCallback = std::function<void(size_t task)>;
+
 // Runs the pass. `pool` is required when a task is a code task. On an error, the rows already
 // scored are flushed (best effort) before it is rethrown.
 PassResult run_pass(const std::vector<PassTask>& tasks, LanguageModel& model, results::Store& store,
-                    results::ResponseCache& cache, sandbox::SandboxPool* pool, const RunnerOptions& options);
+                    results::ResponseCache& cache, sandbox::SandboxPool* pool, const RunnerOptions& options,
+                    const TaskCompleteCallback& on_task_complete = {});
 
 }  // namespace mpt

@@ -7,6 +7,7 @@
 
 #include "common/error.h"
 #include "common/paths.h"
+#include "common/score_text.h"
 #include "harness/eval_runner.h"
 #include "results/store_queries.h"
 #include "sandbox/isolation_probe.h"
@@ -149,6 +150,56 @@ TEST(EvalRunner, AnIdenticalSecondRunIsAnsweredByTheCache) {
   test::FakeLanguageModel other;
   runner.run(other, target(store, "m2"));
   EXPECT_EQ(other.loglikelihood_requests, first.loglikelihood_requests);
+}
+
+// Every task's scores are shown once, as soon as its last example is stored, with the values the
+// final table gets; a resumed run shows only the tasks it completes.
+TEST(EvalRunner, EachTaskShowsItsScoresWhenItsLastExampleIsStored) {
+  test::TempDir dir;
+  auto suite = suite_from(dir, kIclTasks, 4);
+  results::Store store = results::Store::open(dir.file("r.db"));
+  EvalRunner runner(suite, options());
+  test::FakeLanguageModel model;
+  testing::internal::CaptureStderr();
+  RunOutcome out = runner.run(model, target(store, "m", false));
+  const std::string log = testing::internal::GetCapturedStderr();
+  ASSERT_EQ(out.tasks.size(), 3u);
+  for (const TaskOutcome& t : out.tasks) {
+    const std::string prefix = "[mpt-eval] " + t.label + " done: ";
+    size_t at = log.find(prefix);
+    ASSERT_NE(at, std::string::npos) << t.label << " in:\n" << log;
+    EXPECT_EQ(log.find(prefix, at + 1), std::string::npos) << t.label << " shown twice";
+    const MetricSummary& primary = t.metrics.front();
+    const std::string expected = primary.name + " " + format_score(primary.mean, primary.stderr_mean);
+    EXPECT_EQ(log.compare(at + prefix.size(), expected.size(), expected), 0)
+        << log.substr(at, 120) << " vs " << expected;
+    EXPECT_NE(log.find("(percent, 4 example(s))", at), std::string::npos);
+  }
+  // The generation task (triviaqa) completes after the log-likelihood tasks have been shown.
+  EXPECT_LT(log.find("piqa/0-shot done"), log.find("triviaqa/1-shot done"));
+
+  // A run that fails part way shows the tasks it completed; resuming it shows the others.
+  results::Store partial = results::Store::open(dir.file("partial.db"));
+  EvalRunner committing(suite, options(1));
+  test::FakeLanguageModel failing;
+  int answered = 0;
+  failing.on_loglikelihood = [&](const LoglikelihoodRequest& r) {
+    if (++answered > 10) throw runtime_error("simulated model failure");  // piqa's 8 requests come first
+    return test::pseudo_loglikelihood(r);
+  };
+  testing::internal::CaptureStderr();
+  EXPECT_THROW(committing.run(failing, target(partial, "m", false)), Error);
+  const std::string first = testing::internal::GetCapturedStderr();
+  test::FakeLanguageModel rest;
+  testing::internal::CaptureStderr();
+  committing.run(rest, target(partial, "m", false));
+  const std::string second = testing::internal::GetCapturedStderr();
+  EXPECT_NE(first.find("piqa/0-shot done: "), std::string::npos) << first;
+  for (const TaskOutcome& t : out.tasks) {
+    const std::string line = t.label + " done: ";
+    EXPECT_NE(first.find(line) == std::string::npos, second.find(line) == std::string::npos)
+        << t.label << " must be shown by exactly one of the two runs";
+  }
 }
 
 TEST(EvalRunner, AFailedRunResumesWithWhatIsMissing) {

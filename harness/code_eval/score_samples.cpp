@@ -74,6 +74,7 @@ std::vector<sandbox::Program> sample_programs(const Sample& s, const code::Assem
   sandbox::Program program{a.solution, a.test, a.entry_point, a.prelude, checking};
   program.language = a.language;
   program.expected_stdout = a.expected_stdout;
+  program.completion_token = a.completion_token;
   if (s.problem->format != code::ProblemFormat::EvalPlus) return {program};
   program.timeout_seconds = code::kEvalPlusProgramSeconds;
   sandbox::Program plus = program;

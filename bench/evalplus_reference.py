@@ -28,8 +28,9 @@ something else:
   tree_sitter,        evalplus/sanitize.py (imported through evalplus.codegen): only when
   tree_sitter_python  generating or sanitizing code, never when evaluating samples
 
---compare alternates whole processes (cold EvalPlus with an empty cache, warm EvalPlus, mpt-eval)
---repeat times and prints each wall clock and the medians.
+--compare alternates whole processes (cold EvalPlus with an empty cache, warm EvalPlus, mpt-eval
+with an empty --cache-dir (it computes HumanEval+'s expected outputs into it), mpt-eval warm (the
+cache its first cold run wrote)) --repeat times and prints each wall clock and the medians.
 """
 import argparse
 import gzip
@@ -112,31 +113,39 @@ def compare(args):
     if args.parallel:
         me += ["--parallel", str(args.parallel)]
     warm_dir = tempfile.mkdtemp(prefix="evalplus_warm.")
+    # mpt-eval's expected-output cache (under --cache-dir), cold and warm as EvalPlus's; not under
+    # /tmp (the C++ header cache, which shares the directory, may not be there).
+    mpt_warm_dir = tempfile.mkdtemp(prefix="mpt_eval_warm.", dir="/var/tmp")
     mpt = [args.compare, "score-samples", "--samples", args.samples, "--problems", args.problems]
-    walls = {"evalplus cold": [], "evalplus warm": [], "mpt-eval": []}
+    walls = {"evalplus cold": [], "evalplus warm": [], "mpt-eval cold": [], "mpt-eval warm": []}
     for i in range(args.repeat):
         cold_dir = tempfile.mkdtemp(prefix="evalplus_cold.")
+        mpt_cold_dir = tempfile.mkdtemp(prefix="mpt_eval_cold.", dir="/var/tmp")
         for name, cmd in (("evalplus cold", me + ["--cache-dir", cold_dir]),
                           ("evalplus warm", me + ["--cache-dir", warm_dir]),
-                          ("mpt-eval", mpt)):
+                          ("mpt-eval cold", mpt + ["--cache-dir", mpt_cold_dir]),
+                          ("mpt-eval warm", mpt + ["--cache-dir", mpt_warm_dir])):
             wall, out = timed(cmd)
             walls[name].append(wall)
-            if name == "evalplus cold" and not os.listdir(warm_dir):
-                # the warm runs start from the cache the first cold run wrote
-                shutil.rmtree(warm_dir)
-                shutil.copytree(cold_dir, warm_dir)
+            for cold, warm in ((cold_dir, warm_dir), (mpt_cold_dir, mpt_warm_dir)):
+                if cmd[-1] == cold and not os.listdir(warm):
+                    # the warm runs start from the cache the first cold run wrote
+                    shutil.rmtree(warm)
+                    shutil.copytree(cold, warm)
             lines = [l for l in out.splitlines() if l.startswith("evalplus:") or "pass@" in l or "passed" in l]
             with open("/proc/loadavg") as f:
                 load = " ".join(f.read().split()[:3])
             print("run %d %-13s %8.3f s  load %s  %s" % (i + 1, name, wall, load, " | ".join(lines[-4:])),
                   flush=True)
         shutil.rmtree(cold_dir)
+        shutil.rmtree(mpt_cold_dir)
     shutil.rmtree(warm_dir)
+    shutil.rmtree(mpt_warm_dir)
     med = {k: statistics.median(v) for k, v in walls.items()}
     for k, v in walls.items():
         print("%-13s median %8.3f s over %d runs: %s" % (k, med[k], len(v), " ".join("%.3f" % t for t in v)))
-    print("mpt-eval vs evalplus cold: %.2fx, vs evalplus warm: %.2fx"
-          % (med["evalplus cold"] / med["mpt-eval"], med["evalplus warm"] / med["mpt-eval"]))
+    print("mpt-eval cold vs evalplus cold: %.2fx; mpt-eval warm vs evalplus warm: %.2fx"
+          % (med["evalplus cold"] / med["mpt-eval cold"], med["evalplus warm"] / med["mpt-eval warm"]))
 
 
 def main():
@@ -147,7 +156,7 @@ def main():
     ap.add_argument("--write-canonical", metavar="FILE", help="write the canonical solutions as samples and exit")
     ap.add_argument("--cache-dir", help="XDG_CACHE_HOME for EvalPlus's ground-truth cache (default: the user's)")
     ap.add_argument("--parallel", type=int, help="EvalPlus workers (default: its own, max(1, cpu_count // 2))")
-    ap.add_argument("--compare", metavar="MPT_EVAL", help="alternate EvalPlus cold, warm and this mpt-eval")
+    ap.add_argument("--compare", metavar="MPT_EVAL", help="alternate EvalPlus and this mpt-eval, each cold and warm")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     if args.write_canonical:

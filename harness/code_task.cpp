@@ -46,6 +46,7 @@ sandbox::Program CodeTask::program(int64_t problem, const std::string& completio
   sandbox::Program p{std::move(a.solution), std::move(a.test), std::move(a.entry_point), std::move(a.prelude)};
   p.language = a.language;  // C++ / JavaScript problems: built and run by the sandbox's recipe
   p.expected_stdout = std::move(a.expected_stdout);
+  p.completion_token = std::move(a.completion_token);
   return p;
 }
 

@@ -41,6 +41,10 @@ struct Program {
   // Non-Python only: the program passes only when its last step prints exactly this on stdout
   // (LLM Foundry's input/output cases); unset: exit status 0 is the pass.
   std::optional<std::string> expected_stdout = std::nullopt;
+  // Non-Python only: the last step gets fd 3, the write end of a pipe the runner reads, and passes
+  // only when it wrote exactly this there (evidence that the test ran to its end, not an early
+  // exit(0); tasks/code/native_assembly.h). Unset: fd 3 is closed like every fd above 2.
+  std::optional<std::string> completion_token = std::nullopt;
 
   // Protection layers inside the program process. Both stay on in real use; tests switch one off
   // to show that the layer below still holds (e.g. no network even without the seccomp filter).

@@ -100,7 +100,8 @@ std::string encode_request(const Program& p, int64_t seq, double timeout_seconds
                        {"output", s.output_bytes}, {"nproc", s.processes}, {"compile", s.compile},
                        {"forward", s.forward_output}});
     json j = {{"seq", seq}, {"files", recipe.files}, {"steps", steps}, {"timeout", recipe_wall_seconds(recipe)},
-              {"expect_stdout", p.expected_stdout ? json(*p.expected_stdout) : json()}};
+              {"expect_stdout", p.expected_stdout ? json(*p.expected_stdout) : json()},
+              {"completion_token", p.completion_token ? json(*p.completion_token) : json()}};
     return j.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   json j = {{"seq", seq},           {"solution", p.solution}, {"test", p.test},       {"entry_point", p.entry_point},

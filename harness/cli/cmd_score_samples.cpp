@@ -18,6 +18,7 @@ struct ScoreSamplesFlags {
   std::string checking = "split-process";
   double memory_mb = 0;
   bool no_compile_cache = false;
+  bool no_expected_cache = false;
 };
 
 code::TestStyle parse_tests(const std::string& s) {
@@ -51,10 +52,13 @@ Action attach_score_samples(CLI::App& app) {
                  "wall-clock seconds for compiling one program (C++); a longer compile is a compile_error")
       ->check(positive());
   app.add_option("--cache-dir", o.sandbox.cache_dir,
-                 "where the C++ precompiled header is built once (default: $MPT_EVAL_CACHE, $XDG_CACHE_HOME/mpt-eval "
+                 "where the C++ precompiled header is built once and HumanEval+ expected outputs are cached (default: $MPT_EVAL_CACHE, $XDG_CACHE_HOME/mpt-eval "
                  "or ~/.cache/mpt-eval where the sandbox can reach it, else /var/tmp/mpt-eval-<uid>)");
   app.add_flag("--no-compile-cache", cli->no_compile_cache,
                "compile every C++ program from scratch (no precompiled header; slower, for comparison)");
+  app.add_flag("--no-expected-cache", cli->no_expected_cache,
+               "HumanEval+: compute the expected outputs in every program's checker instead of taking them from "
+               "the cache of the problems file under the cache directory (computed once, in the sandbox)");
   app.add_option("--k", o.ks, "pass@k to report, comma-separated; only k <= samples per problem are shown")
       ->delimiter(',');
   app.add_option("--timeout", o.sandbox.limits.timeout_seconds, "wall-clock seconds per program")
@@ -86,6 +90,7 @@ Action attach_score_samples(CLI::App& app) {
     o.checking = *checking;
     o.sandbox.limits.memory_bytes = static_cast<uint64_t>(cli->memory_mb * 1024 * 1024);
     o.sandbox.language_caches = !cli->no_compile_cache;
+    o.expected_cache = !cli->no_expected_cache;
     code_eval::ScoreSamplesSummary summary = code_eval::score_samples(o);
     std::printf("%s\n", code_eval::summary_json(summary).dump().c_str());
     if (summary.infrastructure_errors > 0)

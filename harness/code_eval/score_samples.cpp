@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
+#include <future>
+#include <optional>
 #include <mutex>
 #include <unordered_map>
 
@@ -16,6 +18,7 @@
 #include "sandbox/pass_at_k.h"
 #include "sandbox/sandbox_pool.h"
 #include "tasks/code/code_problem.h"
+#include "tasks/code/evalplus_cache.h"
 #include "tasks/code/evalplus_test.h"
 
 namespace mpt::code_eval {
@@ -66,33 +69,105 @@ std::vector<Sample> read_samples(const std::string& path, const std::vector<code
   return samples;
 }
 
+// HumanEval+: (problem, plus inputs) -> the cached expected outputs ("E" entries) its checker gets.
+using ExpectedOutputs = std::map<std::pair<const code::CodeProblem*, bool>, std::string>;
+
+// The expected outputs of every HumanEval+ problem the samples name, from the cache of this
+// dataset file (tasks/code/evalplus_cache.h); those missing or damaged there are computed first,
+// by the expected-output program (prompt + canonical solution, in-process, in a sandbox pool of its
+// own whose programs may print the encoded outputs) and stored. Sets the summary's counts.
+ExpectedOutputs expected_outputs(const std::vector<Sample>& samples, const std::string& problems_path,
+                                 const sandbox::Config& config, ScoreSamplesSummary& summary) {
+  std::vector<std::pair<const code::CodeProblem*, bool>> wanted;
+  for (const Sample& s : samples)
+    if (s.problem->format == code::ProblemFormat::EvalPlus)
+      for (bool plus : {false, true})
+        if (std::find(wanted.begin(), wanted.end(), std::make_pair(s.problem, plus)) == wanted.end())
+          wanted.emplace_back(s.problem, plus);
+  ExpectedOutputs out;
+  if (wanted.empty()) return out;
+  code::ExpectedOutputCache cache(sandbox::cache_root(config) + "/evalplus-expected-" +
+                                  code::evalplus_expected_key(problems_path, config.interpreter));
+  summary.expected_cache_dir = cache.dir();
+  std::vector<std::pair<const code::CodeProblem*, bool>> missing;
+  for (const auto& w : wanted) {
+    std::optional<std::string> entry = cache.read(w.first->task_id, w.second);
+    if (!entry) {
+      missing.push_back(w);
+      continue;
+    }
+    ++summary.expected_from_cache;
+    if ((*entry)[0] == 'E') out[w] = std::move(*entry);
+  }
+  summary.expected_damaged = cache.damaged();
+  if (missing.empty()) return out;
+  sandbox::Config gen = config;
+  // Room for one entry on stdout: base64 of at most the limit, its tag and newline.
+  gen.limits.output_bytes = gen.limits.keep_output_bytes =
+      static_cast<uint64_t>(code::kEvalPlusExpectedLimitBytes / 3 * 4 + (64 << 10));
+  gen.workers = sandbox::resolved_workers(gen, sandbox::Checking::InProcess);
+  sandbox::SandboxPool pool(gen);
+  MPT_LOG(Info, "HumanEval+: computing the expected outputs of {} input set(s) (cache: {})", missing.size(),
+          cache.dir());
+  std::vector<std::future<ExecutionResult>> futures;
+  for (const auto& [p, plus] : missing) {
+    sandbox::Program program{p->prompt + p->canonical_solution, code::evalplus_expected_test(*p, plus), p->entry_point,
+                             "", sandbox::Checking::InProcess};
+    program.timeout_seconds = code::kEvalPlusProgramSeconds;
+    futures.push_back(pool.submit(std::move(program)));
+  }
+  for (size_t i = 0; i < missing.size(); ++i) {
+    ExecutionResult r = futures[i].get();
+    std::string entry = r.stdout_text;
+    if (!entry.empty() && entry.back() == '\n') entry.pop_back();
+    const auto& [p, plus] = missing[i];
+    if (!r.passed() || !code::ExpectedOutputCache::valid_entry(entry)) {
+      // Not cached: this problem's checkers compute the outputs themselves, as without a cache.
+      MPT_LOG(Warn, "HumanEval+: the expected outputs of {} ({} inputs) could not be computed for the cache: {}",
+              p->task_id, plus ? "plus" : "base", r.result.substr(0, 200));
+      ++summary.expected_not_cached;
+      continue;
+    }
+    cache.write(p->task_id, plus, entry);
+    ++summary.expected_computed;
+    if (entry[0] == 'E') out[missing[i]] = std::move(entry);
+  }
+  return out;
+}
+
 // The programs of one sample: one; for a HumanEval+ problem two, its base and its plus inputs
 // (tasks/code/evalplus_test.h), checked split-process or in-process alike.
 std::vector<sandbox::Program> sample_programs(const Sample& s, const code::AssemblyOptions& assembly,
-                                              sandbox::Checking checking) {
+                                              sandbox::Checking checking, const ExpectedOutputs& expected) {
   code::AssembledProgram a = code::assemble_program(*s.problem, s.completion, assembly);
   sandbox::Program program{a.solution, a.test, a.entry_point, a.prelude, checking};
   program.language = a.language;
   program.expected_stdout = a.expected_stdout;
+  program.completion_token = a.completion_token;
   if (s.problem->format != code::ProblemFormat::EvalPlus) return {program};
   program.timeout_seconds = code::kEvalPlusProgramSeconds;
   sandbox::Program plus = program;
-  program.test = code::evalplus_check(*s.problem, false);
-  plus.test = code::evalplus_check(*s.problem, true);
+  auto cached = [&](bool plus) -> const std::string* {
+    auto it = expected.find({s.problem, plus});
+    return it == expected.end() ? nullptr : &it->second;
+  };
+  program.test = code::evalplus_check(*s.problem, false, cached(false));
+  plus.test = code::evalplus_check(*s.problem, true, cached(true));
   return {program, plus};
 }
 
 // Runs every sample in the pool, feeding it all at once; results come back in input order, per
 // sample one result per program (sample_programs).
 std::vector<std::vector<ExecutionResult>> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
-                                                  const code::AssemblyOptions& assembly, sandbox::Checking checking) {
+                                                  const code::AssemblyOptions& assembly, sandbox::Checking checking,
+                                                  const ExpectedOutputs& expected) {
   std::vector<std::vector<ExecutionResult>> results(samples.size());
   std::mutex mutex;
   std::condition_variable all_done;
   size_t finished = 0, total = 0;
   std::vector<std::vector<sandbox::Program>> programs;
   for (const Sample& s : samples) {
-    programs.push_back(sample_programs(s, assembly, checking));
+    programs.push_back(sample_programs(s, assembly, checking, expected));
     total += programs.back().size();
   }
   Progress progress("executing", static_cast<int64_t>(total), "prog");
@@ -156,14 +231,17 @@ ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options) {
       if (std::find(config.languages.begin(), config.languages.end(), p.language) == config.languages.end())
         config.languages.push_back(p.language);
     }
+  ScoreSamplesSummary summary;
+  ExpectedOutputs expected;
+  if (options.expected_cache) expected = expected_outputs(samples, problems_path, config, summary);
   // Compiled and JavaScript programs run test and solution in one process: one per core.
   config.workers = sandbox::resolved_workers(config, native ? sandbox::Checking::InProcess : options.checking);
   sandbox::SandboxPool pool(config);
   MPT_LOG(Info, "sandbox: {} worker(s); {}", pool.workers(), pool.isolation());
   auto t0 = std::chrono::steady_clock::now();
-  std::vector<std::vector<ExecutionResult>> results = execute(pool, samples, options.assembly, options.checking);
+  std::vector<std::vector<ExecutionResult>> results =
+      execute(pool, samples, options.assembly, options.checking, expected);
 
-  ScoreSamplesSummary summary;
   summary.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   summary.samples = static_cast<int64_t>(samples.size());
   summary.problems_total = static_cast<int64_t>(problems.size());
@@ -229,6 +307,12 @@ json summary_json(const ScoreSamplesSummary& s) {
     for (const auto& [v, n] : s.plus_verdicts) plus[sandbox::verdict_name(v)] = n;
     j["plus_verdicts"] = plus;
   }
+  if (!s.expected_cache_dir.empty())
+    j["expected_outputs"] = {{"cache", s.expected_cache_dir},
+                             {"from_cache", s.expected_from_cache},
+                             {"computed", s.expected_computed},
+                             {"damaged", s.expected_damaged},
+                             {"not_cached", s.expected_not_cached}};
   j["infrastructure_errors"] = s.infrastructure_errors;
   j["results"] = s.results_path;
   j["isolation"] = s.isolation;

@@ -44,6 +44,10 @@ struct ScoreSamplesOptions {
   code::AssemblyOptions assembly;
   sandbox::Config sandbox;
   sandbox::Checking checking = sandbox::Checking::SplitProcess;  // where check() runs (docs/sandbox.md)
+  // HumanEval+: take the expected outputs and canonical times from the cache of the problems file
+  // (computed once, in the sandbox; tasks/code/evalplus_cache.h) instead of computing them in every
+  // program's checker. Verdicts are the same either way.
+  bool expected_cache = true;
 };
 
 struct ScoreSamplesSummary {
@@ -60,6 +64,11 @@ struct ScoreSamplesSummary {
   std::string results_path;
   std::string isolation;
   double wall_seconds = 0.0;       // executing the programs
+  // HumanEval+ with the expected-output cache: its directory, and how many input sets (a problem's
+  // base or plus inputs) came from it, were computed into it (damaged ones included), were found
+  // damaged there, or could not be computed (their checkers compute them, as without a cache).
+  std::string expected_cache_dir;
+  int64_t expected_from_cache = 0, expected_computed = 0, expected_damaged = 0, expected_not_cached = 0;
 };
 
 // Reads and checks every sample before running any (a bad line is an mpt::Error (Input) naming
@@ -69,7 +78,8 @@ struct ScoreSamplesSummary {
 ScoreSamplesSummary score_samples(const ScoreSamplesOptions& options);
 
 // {"pass@1": ..., "samples": n, "problems": n, "verdicts": {...}, "infrastructure_errors": n,
-//  "results": path, "isolation": "...", "wall_seconds": s}
+//  "results": path, "isolation": "...", "wall_seconds": s}; HumanEval+ with the cache also
+//  "expected_outputs": {"cache": dir, "from_cache": n, "computed": n, "damaged": n, "not_cached": n}
 nlohmann::json summary_json(const ScoreSamplesSummary& summary);
 
 }  // namespace mpt::code_eval

@@ -42,6 +42,8 @@ bool reachable_by_others(const fs::path& dir) {
   return true;
 }
 
+}  // namespace
+
 std::string cache_root(const Config& config) {
   if (!config.cache_dir.empty()) return config.cache_dir;
   std::vector<std::string> candidates;
@@ -53,6 +55,8 @@ std::string cache_root(const Config& config) {
   // A directory of this user's own under /var/tmp (refused below if someone else made it).
   return "/var/tmp/mpt-eval-" + std::to_string(getuid());
 }
+
+namespace {
 
 void require_own_directory(const fs::path& dir) {
   std::error_code ec;

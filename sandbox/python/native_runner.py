@@ -13,20 +13,26 @@
 #
 # The verdict is decided here and written on the report channel as one line
 # "N<verdict>\t<message>" (verdict.cpp reads it); a pass is the completion marker, sent only when
-# every step exited 0 and, where the request expects an exact stdout, the last step printed it.
+# every step exited 0 and, where the request expects an exact stdout, the last step printed it, and,
+# where it names a completion token, the last step wrote exactly that token to its fd 3 (the write
+# end of a pipe read here; the check form's trailer writes it once the test has run to its end, so a
+# program that exits 0 early, before its tests, fails).
 
 NATIVE_KEEP = 4096          # bytes of a step's stderr kept (its head and its tail) for messages
+TOKEN_KEEP = 4096           # bytes of the completion-token pipe kept (a token is far shorter)
 NATIVE_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "TMPDIR": "/tmp", "HOME": "/tmp"}
 # What a program's stderr says when it ran out of memory (the C++ runtime, V8, glibc).
 OUT_OF_MEMORY_SIGNS = (b"std::bad_alloc", b"heap out of memory", b"Fatal process out of memory",
                        b"Cannot allocate memory", b"out of memory")
 
 
-def run_step(step, forward, write):
+def run_step(step, forward, write, token=False):
     """Runs one step; returns its facts: status (negative: signal), timed_out, over_output,
-    stdout (what it printed, up to its output limit) and stderr (head and tail)."""
+    stdout (what it printed, up to its output limit), stderr (head and tail) and, with `token`,
+    what it wrote to its fd 3 (up to TOKEN_KEEP bytes)."""
     out_r, out_w = os.pipe()
     err_r, err_w = os.pipe()
+    tok_r, tok_w = os.pipe() if token else (None, None)
     cpu = int(math.ceil(step["timeout"])) + 1
     pid = os.fork()
     if pid == 0:
@@ -37,7 +43,9 @@ def run_step(step, forward, write):
                 resource.setrlimit(which, (value, value + (1 if which == resource.RLIMIT_CPU else 0)))
             os.dup2(out_w, 1)
             os.dup2(err_w, 2)
-            os.closerange(3, 1 << 20)   # never the report channel or anything else of this process
+            if token:   # over this process's report channel, in the child only
+                os.dup2(tok_w, 3)
+            os.closerange(4 if token else 3, 1 << 20)   # never the report channel or anything else
             os.execve(step["argv"][0], step["argv"], NATIVE_ENV)
         except OSError as e:   # a missing toolchain: said on stderr, which the verdict's message shows
             os.write(2, ("cannot execute %s: %s\n" % (step["argv"][0], e.strerror)).encode())
@@ -45,11 +53,13 @@ def run_step(step, forward, write):
             os._exit(127)
     os.close(out_w)
     os.close(err_w)
+    if token:
+        os.close(tok_w)
     pidfd = os.pidfd_open(pid)
     deadline = time.monotonic() + step["timeout"]
-    out, err_head, err_tail = bytearray(), bytearray(), bytearray()
+    out, err_head, err_tail, tok = bytearray(), bytearray(), bytearray(), bytearray()
     total, status, timed_out, over = 0, None, False, False
-    open_fds = {out_r, err_r}
+    open_fds = {out_r, err_r} | ({tok_r} if token else set())
     for fd in open_fds:
         os.set_blocking(fd, False)
 
@@ -64,6 +74,11 @@ def run_step(step, forward, write):
                 return True
             if not data:
                 return False
+            if fd == tok_r:   # not output: neither counted nor forwarded
+                tok.extend(data[:max(0, TOKEN_KEEP - len(tok))])
+                if once:
+                    return True
+                continue
             total += len(data)
             if fd == out_r:
                 if len(out) < step["output"]:
@@ -105,10 +120,11 @@ def run_step(step, forward, write):
     kill()   # what it left behind (background children holding its pipes)
     for fd in list(open_fds):
         drain(fd, False)
-    for fd in (out_r, err_r, pidfd):
+    for fd in (out_r, err_r, pidfd) + ((tok_r,) if token else ()):
         os.close(fd)
     err = bytes(err_head) if len(err_head) < NATIVE_KEEP else bytes(err_head) + b"\n...\n" + bytes(err_tail)
-    return {"status": status, "timed_out": timed_out, "over": over, "stdout": bytes(out), "stderr": err}
+    return {"status": status, "timed_out": timed_out, "over": over, "stdout": bytes(out), "stderr": err,
+            "token": bytes(tok)}
 
 
 def native_verdict(write, verdict, message):
@@ -167,7 +183,8 @@ def run_native(req, done_path, write):
     steps = req["steps"]
     for i, step in enumerate(steps):
         last = i == len(steps) - 1
-        r = run_step(step, step.get("forward", False), write)
+        token = req.get("completion_token") if last else None
+        r = run_step(step, step.get("forward", False), write, token is not None)
         problem = step_problem(step, r)
         if problem and step.get("compile"):
             verdict, message = problem
@@ -183,6 +200,12 @@ def run_native(req, done_path, write):
         if last and req.get("expect_stdout") is not None and r["stdout"] != req["expect_stdout"].encode():
             native_verdict(write, "failed", "wrong output: expected %r, got %r" % (
                 req["expect_stdout"][:200], r["stdout"][:200].decode("utf-8", "replace")))
+            return 1
+        if token is not None and r["token"] != token.encode():
+            # Exit status 0 (step_problem passed it) without the token: the program ended before
+            # its tests did (an exit(0) / process.exit(0) in the completion). The words are those
+            # of a Python program that exits early (verdict.cpp).
+            native_verdict(write, "failed", "the program exited before its tests finished (exit status 0)")
             return 1
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.connect(done_path)

@@ -311,6 +311,11 @@ class Zygote:
             if role == "native":
                 status = run_native(req, cfg["done_path"], write)
             elif role == "candidate":
+                # The checker's text is not the candidate's to read: the test (HumanEval+: the
+                # canonical solution or the expected outputs) and the prelude leave this process's
+                # copy of the request, which the zygote's frames (sys._getframe().f_back...) reach.
+                for key in ("test", "prelude"):
+                    req.pop(key, None)
                 if audit:
                     arm(None)   # no frame of the candidate's process may use a socket
                 serve_candidate(req["solution"], req["entry_point"], 4, 5, read, write, lambda: flush_all(flushes))

@@ -13,11 +13,23 @@ namespace {
 constexpr const char* kCheck = R"(
 def check(candidate):
     import copy as _mpt_copy, json as _mpt_json, math as _mpt_math, signal as _mpt_signal, time as _mpt_time
-    _mpt_ref = {}
-    exec(_MPT_CANONICAL, _mpt_ref)
-    _mpt_fn = _mpt_ref[_MPT_ENTRY]
+    import __main__ as _mpt_zygote
     _mpt_inputs = _mpt_json.loads(_MPT_INPUTS)
     atol = _MPT_ATOL
+    # The expected outputs and canonical times: from the cache (computed once per dataset by the
+    # canonical solution in the sandbox; plain data, base64) where the harness gave them, else
+    # computed here, input by input.
+    _mpt_cached = None
+    if _MPT_EXPECTED is not None:
+        import base64 as _mpt_base64
+        _mpt_cached = _mpt_zygote.plain_decode(_mpt_base64.b64decode(_MPT_EXPECTED))
+        if not (type(_mpt_cached) is tuple and len(_mpt_cached) == 2 and
+                all(type(x) is list and len(x) == len(_mpt_inputs) for x in _mpt_cached)):
+            raise RuntimeError('the cached expected outputs do not match the inputs')
+    else:
+        _mpt_ref = {}
+        exec(_MPT_CANONICAL, _mpt_ref)
+        _mpt_fn = _mpt_ref[_MPT_ENTRY]
 
     def _mpt_is_floats(x):
         if isinstance(x, float):
@@ -61,7 +73,6 @@ def check(candidate):
     # reference time includes encoding and decoding the expected answer that way (the zygote's
     # codec, its __main__), so a large answer (a list of a million ints) is not timed out by the
     # crossing alone.
-    import __main__ as _mpt_zygote
     _mpt_encode = getattr(_mpt_zygote, 'plain_encode', None)
     _mpt_decode = getattr(_mpt_zygote, 'plain_decode', None)
 
@@ -98,9 +109,12 @@ def check(candidate):
 
     _mpt_signal.signal(_mpt_signal.SIGALRM, _mpt_alarm)
     for _mpt_i, _mpt_input in enumerate(_mpt_inputs):
-        _mpt_start = _mpt_time.time()
-        _mpt_exp = _mpt_fn(*_mpt_copy.deepcopy(_mpt_input))
-        _mpt_seconds = _mpt_time.time() - _mpt_start
+        if _mpt_cached is not None:
+            _mpt_exp, _mpt_seconds = _mpt_cached[0][_mpt_i], _mpt_cached[1][_mpt_i]
+        else:
+            _mpt_start = _mpt_time.time()
+            _mpt_exp = _mpt_fn(*_mpt_copy.deepcopy(_mpt_input))
+            _mpt_seconds = _mpt_time.time() - _mpt_start
         _mpt_call.clear()
         _mpt_call.update(expected=(_mpt_exp,), seconds=_mpt_seconds, limit=max(4.0, 4.0 * _mpt_seconds),
                          start=_mpt_time.time())
@@ -132,19 +146,67 @@ def check(candidate):
             assert _mpt_exact, 'input %d: wrong output' % _mpt_i
 )";
 
-}  // namespace
+// The expected-output program's test (run in-process: solution = prompt + canonical solution, so
+// `candidate` is the canonical function): every output and its time, as get_groundtruth and the
+// checker compute them, then one line on stdout: "E" + base64 of the plain-data encoding of
+// (outputs, times), strict (exact types only, so that the checker's type comparisons see what the
+// canonical solution returned), or "L<bytes>" when that would exceed _MPT_LIMIT bytes or the
+// outputs are not plain data of exact types (-1): then the checker computes them itself.
+constexpr const char* kExpected = R"(
+def check(candidate):
+    import base64 as _mpt_base64, copy as _mpt_copy, json as _mpt_json, sys as _mpt_sys, time as _mpt_time
+    import __main__ as _mpt_zygote
+    _mpt_outputs, _mpt_times, _mpt_size = [], [], 0
+    for _mpt_input in _mpt_json.loads(_MPT_INPUTS):
+        _mpt_start = _mpt_time.time()
+        _mpt_exp = candidate(*_mpt_copy.deepcopy(_mpt_input))
+        _mpt_times.append(_mpt_time.time() - _mpt_start)
+        try:
+            _mpt_size += len(_mpt_zygote.plain_encode(_mpt_exp, True))
+        except Exception:
+            _mpt_sys.stdout.write('L-1\n')
+            return
+        if _mpt_size > _MPT_LIMIT:   # (no need to compute the rest)
+            _mpt_sys.stdout.write('L%d\n' % _mpt_size)
+            return
+        _mpt_outputs.append(_mpt_exp)
+    _mpt_body = _mpt_zygote.plain_encode((_mpt_outputs, _mpt_times), True)
+    _mpt_sys.stdout.write('E' + _mpt_base64.b64encode(_mpt_body).decode('ascii') + '\n')
+)";
 
-std::string evalplus_check(const CodeProblem& p, bool plus) {
+void require_evalplus(const CodeProblem& p) {
   if (p.format != ProblemFormat::EvalPlus)
     throw input_error("not a HumanEval+ problem", p.where, "EvalPlus's format (base_input, plus_input, atol)",
                       format_name(p.format));
+}
+
+}  // namespace
+
+std::string evalplus_check(const CodeProblem& p, bool plus, const std::string* expected) {
+  require_evalplus(p);
   char atol[64];
   std::snprintf(atol, sizeof atol, "%.17g", p.atol);
-  std::string out = "_MPT_CANONICAL = " + python_string_literal(p.prompt + p.canonical_solution) + "\n";
+  std::string out;
+  if (expected) {
+    if (expected->empty() || (*expected)[0] != 'E')
+      throw runtime_error("not cached expected outputs", p.task_id, "an 'E' entry of the expected-output cache",
+                          expected->substr(0, 20));
+    out += "_MPT_EXPECTED = '" + expected->substr(1) + "'\n";   // base64: nothing to escape
+  } else {
+    out += "_MPT_EXPECTED = None\n";
+    out += "_MPT_CANONICAL = " + python_string_literal(p.prompt + p.canonical_solution) + "\n";
+  }
   out += "_MPT_ENTRY = " + python_string_literal(p.entry_point) + "\n";
   out += "_MPT_INPUTS = " + python_string_literal(plus ? p.plus_inputs_json : p.base_inputs_json) + "\n";
   out += std::string("_MPT_ATOL = ") + atol + "\n";
   return out + kCheck;
+}
+
+std::string evalplus_expected_test(const CodeProblem& p, bool plus) {
+  require_evalplus(p);
+  std::string out = "_MPT_INPUTS = " + python_string_literal(plus ? p.plus_inputs_json : p.base_inputs_json) + "\n";
+  out += "_MPT_LIMIT = " + std::to_string(kEvalPlusExpectedLimitBytes) + "\n";
+  return out + kExpected;
 }
 
 }  // namespace mpt::code

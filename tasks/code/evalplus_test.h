@@ -15,20 +15,37 @@
 // The program passes when every input passes. "base" uses base_input, "plus" plus_input; EvalPlus's
 // plus result is base and plus both passing.
 //
-// Deviations: the expected outputs and canonical times are computed by the checker in each program
-// (trusted code, on the machine and under the load the candidate meets), not once and cached; the
+// The expected outputs and canonical times come from a cache computed once per dataset file
+// (evalplus_cache.h: the expected-output program below, run in the sandbox) where they encode to at
+// most kEvalPlusExpectedLimitBytes; larger ones (HumanEval/15's and 130's plus outputs, 147 and
+// 90 MB) are computed by the checker in each program, input by input, as without the cache. The
 // canonical time t[i] includes sending its answer across the process boundary as plain data (the
-// candidate's answer must cross it too).
+// candidate's answer must cross it too; measured only when a call reaches max(4 s, 4 t)).
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "tasks/code/code_problem.h"
 
 namespace mpt::code {
 
-// Throws mpt::Error (Input) for a problem that is not in EvalPlus's format.
-std::string evalplus_check(const CodeProblem& problem, bool plus);
+// Throws mpt::Error (Input) for a problem that is not in EvalPlus's format. `expected`: a cache
+// entry of the expected-output program's ("E" + base64 of the plain-data (outputs, times)) for these
+// inputs, embedded in the checker's text; nullptr: the checker computes them with the canonical
+// solution. (The test text reaches the checker only: the zygote drops it in the candidate's process.)
+std::string evalplus_check(const CodeProblem& problem, bool plus, const std::string* expected = nullptr);
+
+// The test of the expected-output program: run in-process on prompt + canonical solution (trusted
+// code from the dataset, inside the sandbox), it prints one line: "E" + base64 of the plain-data
+// encoding of (outputs, times) for the base or plus inputs, or "L<bytes>" when they encode to more
+// than kEvalPlusExpectedLimitBytes or are not plain data of exact types ("L-1").
+std::string evalplus_expected_test(const CodeProblem& problem, bool plus);
+
+// Expected outputs larger than this are not cached (the checker computes them): embedded in every
+// program's request they would cost more to send and decode than to compute (HumanEval/100's plus
+// outputs, 8 MB, take 0.08 s to compute), and HumanEval/15's 147 MB exceed the zygote's 64 MiB frame.
+constexpr int64_t kEvalPlusExpectedLimitBytes = 4ll << 20;
 
 // The wall clock one EvalPlus program gets: EvalPlus's per-task cap (60 s) + 1 s, plus as much for
 // computing the expected outputs in the checker.

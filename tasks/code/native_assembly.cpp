@@ -93,6 +93,40 @@ bool issame(long long a, long long b){
 }
 )";
 
+// The check form's evidence that the test ran to its end: the program writes kCompletionToken to
+// fd 3 (a pipe only the sandbox's runner reads; sandbox/python/native_runner.py) after the test's
+// main() has returned 0 (C++) or the test's top-level code has finished without throwing
+// (JavaScript). A completion that exits early (exit(0), std::exit, _Exit, quick_exit,
+// process.exit(0)) never gets there, and the runner fails a program that exited 0 without it.
+// It is not a secret: a program that means to forge it can write it itself (docs/sandbox.md).
+constexpr const char* kCompletionToken = "mpt-eval: the tests ran to their end\n";
+
+// C++: appended after the test. Its initializer runs after every other static object of the
+// program is constructed and calls the test's main() itself (g++ accepts the call; ISO C++ forbids
+// it, so -pedantic would warn), which keeps main's own semantics: flowing off its end returns 0, an
+// explicit `return n` returns n. Then the token, then exit() with main's status, as the C runtime
+// would have done; the C runtime's own call of main never happens. write() and exit() are declared
+// under names of their own (asm labels), so that nothing a completion declares or includes can
+// clash with them.
+constexpr const char* kCppTrailer = R"(
+// mpt-eval: evidence that the test's main() ran to its end (fd 3, read by the sandbox's runner).
+extern "C" long mpt_eval_write_fd(int, const void*, unsigned long) __asm__("write");
+extern "C" void mpt_eval_exit(int) __asm__("exit");
+static int mpt_eval_run_test_main() {
+  int status = main();
+  static const char token[] = "mpt-eval: the tests ran to their end\n";
+  if (status == 0) mpt_eval_write_fd(3, token, sizeof token - 1);
+  mpt_eval_exit(status);
+  return status;
+}
+static int mpt_eval_test_main_status = mpt_eval_run_test_main();
+)";
+
+// JavaScript: appended after the test, whose calls run at top level and synchronously; reached
+// only when none of them threw (a failed console.assert throws: the recipe's preloaded module).
+constexpr const char* kJsTrailer =
+    "\n;require('fs').writeSync(3, 'mpt-eval: the tests ran to their end\\n');\n";
+
 void require_native(const CodeProblem& p) {
   if (p.language != "cpp" && p.language != "javascript")
     throw input_error("not a C++ or JavaScript problem", p.where, "language c++ or javascript", p.language);
@@ -102,7 +136,9 @@ void require_native(const CodeProblem& p) {
 
 NativeProgram native_check_program(const CodeProblem& problem, const std::string& solution) {
   require_native(problem);
-  return NativeProgram{solution + "\n" + problem.test, std::nullopt};
+  NativeProgram p{solution + "\n" + problem.test, std::nullopt, kCompletionToken};
+  p.source += problem.language == "cpp" ? kCppTrailer : kJsTrailer;
+  return p;
 }
 
 NativeProgram native_io_program(const CodeProblem& problem, const std::string& solution) {

@@ -5,7 +5,9 @@
 //     C++:        prompt + completion + "\n" + test           (the test defines main() and asserts)
 //     JavaScript: prompt + completion + "\n" + test           (console.assert; the sandbox's recipe
 //                                                              makes a failed one fail the program)
-//     pass = the program exits 0.
+//     pass = the program exits 0 and wrote the completion token (below) to fd 3: a trailer
+//     appended after the test writes it once the test's main() returned 0 (C++) or its top-level
+//     calls finished without throwing (JavaScript), so an early exit(0) / process.exit(0) fails.
 //   test style IoCases (LLM Foundry's LocalEvalClient, composer 22b0ae8, the last commit with it):
 //     C++:        LLM Foundry's issame() overloads + prompt + completion + "\n" + a main() that
 //                 prints issame(<entry>(<input>), <output>) for each case
@@ -25,6 +27,9 @@ namespace mpt::code {
 struct NativeProgram {
   std::string source;                          // the whole program
   std::optional<std::string> expected_stdout;  // IoCases: what the program must print, exactly
+  // Check: what the program writes to fd 3 once the test has run to its end (a trailer appended
+  // after the test writes it); a program that exits 0 without it has exited early and fails.
+  std::optional<std::string> completion_token;
 };
 
 // `solution` is prompt + completion. Throws mpt::Error (Input) for IoCases without test_inputs or

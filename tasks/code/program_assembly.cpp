@@ -80,6 +80,7 @@ AssembledProgram assemble_program(const CodeProblem& problem, const std::string&
     p.language = problem.language;
     p.solution = std::move(n.source);
     p.expected_stdout = std::move(n.expected_stdout);
+    p.completion_token = std::move(n.completion_token);
     return p;
   }
   p.prelude = generation_prompt(problem, options.strip_prompt);

@@ -41,6 +41,7 @@ struct AssembledProgram {
   // program (native_assembly.h), test and prelude are empty, and expected_stdout is set for IoCases.
   std::string language = "python";
   std::optional<std::string> expected_stdout;
+  std::optional<std::string> completion_token;  // C++ / JavaScript Check: see native_assembly.h
 };
 
 // The prompt a model should continue: the problem's prompt, or prompt.strip() (Python's whitespace).

@@ -155,6 +155,13 @@ std::vector<Case> hostile_cases() {
        "for fd in range(3, 64):\n    try:\n        os.write(fd, b'R\\ndone 0\\n' + source.encode()[:100])\n    except OSError:\n"
        "        pass\nos._exit(0)\n",
        Verdict::Failed, "exited before its tests finished", std::nullopt, "failed: a frame of"},
+      // Split-process, the test (HumanEval+: the canonical solution, the expected outputs) is the
+      // checker's alone: the candidate's copy of the zygote's request no longer holds it.
+      {"read_the_test_from_the_zygotes_frames",
+       "import sys\nframe = sys._getframe()\nwhile frame is not None:\n    for v in list(frame.f_locals.values()):\n"
+       "        if isinstance(v, dict) and 'test' in v:\n            raise Exception('the test is visible')\n"
+       "    frame = frame.f_back\n" + good,
+       Verdict::Failed, "the test is visible", Verdict::Passed, "passed"},
       {"skip_the_asserts_by_tracing",
        "import sys\ndef f(x):\n    caller = sys._getframe(1)\n    def tracer(frame, event, arg):\n"
        "        if frame is caller and event == 'line':\n            frame.f_lineno = frame.f_code.co_firstlineno\n"

@@ -79,8 +79,16 @@ TEST(NativeAssembly, CheckAndIoProgramsAsLlmFoundryBuildsThem) {
   cpp.test_outputs = {"2", "3"};
   AssembledProgram a = assemble_program(cpp, "    return x+1;\n}\n");
   EXPECT_EQ(a.language, "cpp");
-  EXPECT_EQ(a.solution, "int f(int x){\n    return x+1;\n}\n\nint main(){ assert(f(1)==2); }\n");
+  // The check form: solution + "\n" + test, then the trailer that calls the test's main() and
+  // writes the completion token to fd 3 only once it has returned 0.
+  const std::string cpp_check = "int f(int x){\n    return x+1;\n}\n\nint main(){ assert(f(1)==2); }\n";
+  EXPECT_EQ(a.solution.substr(0, cpp_check.size()), cpp_check);
+  EXPECT_NE(a.solution.find("int status = main();", cpp_check.size()), std::string::npos) << a.solution;
+  EXPECT_NE(a.solution.find("if (status == 0) mpt_eval_write_fd(3, token, sizeof token - 1);"), std::string::npos);
   EXPECT_FALSE(a.expected_stdout);
+  ASSERT_TRUE(a.completion_token);
+  EXPECT_NE(a.solution.find("\"" + a.completion_token->substr(0, a.completion_token->size() - 1) + "\\n\""),
+            std::string::npos);
   AssemblyOptions io;
   io.tests = TestStyle::IoCases;
   a = assemble_program(cpp, "    return x+1;\n}\n", io);
@@ -91,9 +99,15 @@ TEST(NativeAssembly, CheckAndIoProgramsAsLlmFoundryBuildsThem) {
             std::string::npos)
       << a.solution;
   EXPECT_EQ(a.expected_stdout, "11");
+  EXPECT_FALSE(a.completion_token);  // the io form: the stdout is the evidence
   CodeProblem js = cpp;
   js.language = "javascript";
   js.prompt = "const f = (x) => {\n";
+  js.test = "console.assert(f(1) === 2)\n";
+  a = assemble_program(js, "  return x + 1\n}\n");
+  EXPECT_EQ(a.solution, "const f = (x) => {\n  return x + 1\n}\n\nconsole.assert(f(1) === 2)\n"
+                        "\n;require('fs').writeSync(3, 'mpt-eval: the tests ran to their end\\n');\n");
+  EXPECT_EQ(a.completion_token, "mpt-eval: the tests ran to their end\n");
   a = assemble_program(js, "  return x + 1\n}\n", io);
   EXPECT_EQ(a.solution, "const f = (x) => {\n  return x + 1\n}\n"
                         "\nconsole.log(JSON.stringify(f(1)) === JSON.stringify(2));"

@@ -191,5 +191,55 @@ TEST(Languages, ExpectedStdoutMustMatchExactly) {
   EXPECT_TRUE(pool.submit(p).get().passed());
 }
 
+// The check form's completion token (tasks/code/native_assembly.h): with one named, the last step
+// gets fd 3, and exit status 0 passes only with exactly that token written there.
+TEST(Languages, CompletionTokenIsRequiredWhereNamed) {
+  sandbox::Config config = test_config(20.0);
+  config.languages = {"cpp", "javascript"};
+  config.limits.compile_timeout_seconds = 60;
+  config.cache_dir = "/var/tmp/mpt-lang-token-cache-" + std::to_string(getpid());
+  const std::string token = "tests done\n";
+  const std::string early = "failed: the program exited before its tests finished (exit status 0)";
+  struct TokenCase {
+    std::string name, language, source;
+    bool with_token;
+    Verdict expected;
+    std::string result;
+  };
+  const std::string cpp_write = "#include <unistd.h>\nint main() { return write(3, \"tests done\\n\", 11) == 11 ? 0 : 1; }\n";
+  std::vector<TokenCase> all = {
+      {"cpp token written", "cpp", cpp_write, true, Verdict::Passed, "passed"},
+      {"cpp nothing written", "cpp", "int main() { return 0; }\n", true, Verdict::Failed, early},
+      {"cpp another token", "cpp", "#include <unistd.h>\nint main() { write(3, \"tests\", 5); }\n", true, Verdict::Failed,
+       early},
+      {"cpp token, then status 1", "cpp", "#include <unistd.h>\nint main() { write(3, \"tests done\\n\", 11); return 1; }\n",
+       true, Verdict::Failed, "exited with status 1"},
+      // Without a token the program gets no fd 3 (so writing it fails) and exit 0 passes, as before.
+      {"cpp no token asked", "cpp", "#include <unistd.h>\nint main() { return write(3, \"x\", 1) == -1 ? 0 : 1; }\n", false,
+       Verdict::Passed, "passed"},
+      {"js token written", "javascript", "require('fs').writeSync(3, 'tests done\\n')\n", true, Verdict::Passed, "passed"},
+      {"js process.exit(0) first", "javascript", "process.exit(0)\nrequire('fs').writeSync(3, 'tests done\\n')\n", true,
+       Verdict::Failed, early},
+  };
+  std::vector<sandbox::Program> programs;
+  for (const TokenCase& c : all) {
+    sandbox::Program p;
+    p.language = c.language;
+    p.solution = c.source;
+    if (c.with_token) p.completion_token = token;
+    programs.push_back(p);
+  }
+  {
+    sandbox::SandboxPool pool(config);
+    std::vector<sandbox::ExecutionResult> results = run_all(pool, programs);
+    for (size_t i = 0; i < all.size(); ++i) {
+      SCOPED_TRACE(all[i].name + ": " + results[i].result.substr(0, 400));
+      EXPECT_EQ(sandbox::verdict_name(results[i].verdict), std::string(sandbox::verdict_name(all[i].expected)));
+      EXPECT_NE(results[i].result.find(all[i].result), std::string::npos);
+    }
+  }
+  fs::remove_all(config.cache_dir);
+}
+
 }  // namespace
 }  // namespace mpt::test

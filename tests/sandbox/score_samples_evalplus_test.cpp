@@ -32,14 +32,17 @@ class ScoreSamplesEvalPlus : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   // task_id -> completion (empty: the canonical solution)
-  json score(const std::vector<std::pair<std::string, std::string>>& samples) {
+  json score(const std::vector<std::pair<std::string, std::string>>& samples, std::vector<std::string> extra = {}) {
     std::string path = (dir_ / "samples.jsonl").string();
     std::ofstream out(path);
     for (const auto& [id, completion] : samples)
       out << json({{"task_id", id}, {"completion", completion.empty() ? problems_.at(id).canonical_solution : completion}}).dump()
           << "\n";
     out.close();
-    CommandResult r = run_mpt_eval({"score-samples", "-q", "--samples", path, "--problems", kPlus, "--k", "1"});
+    std::vector<std::string> args = {"score-samples", "-q", "--samples", path, "--problems", kPlus, "--k", "1"};
+    if (extra.empty()) extra = {"--cache-dir", (dir_ / "cache").string()};   // never the user's own cache
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = run_mpt_eval(args);
     EXPECT_EQ(r.exit_code, 0) << r.err;
     results_.clear();
     std::ifstream in(path + "_results.jsonl");
@@ -113,6 +116,65 @@ TEST_F(ScoreSamplesEvalPlus, EachInputHasEvalPlusTimeLimit) {
   EXPECT_EQ(results_[0]["passed"], false);
   EXPECT_NE(results_[0]["result"].get<std::string>().find("input 0: time limit exceeded (4.0 s)"), std::string::npos)
       << results_[0]["result"];
+}
+
+// The expected outputs come from a cache computed once per dataset file (in the sandbox): written on
+// the first run, read on the next without computing anything, a damaged entry detected and computed
+// again; the verdicts are the same with and without it. HumanEval/15's plus outputs (147 MB) are
+// too large to cache: its entry says so and its checker computes them (a wrong completion there,
+// failing on the first input, keeps the test short).
+TEST_F(ScoreSamplesEvalPlus, ExpectedOutputsAreCachedPerDatasetFile) {
+  const std::vector<std::pair<std::string, std::string>> samples = {
+      {"HumanEval/0", ""}, {"HumanEval/2", ""}, {"HumanEval/15", "    return ''\n"}, {"HumanEval/4", "    return 0.0\n"}};
+  auto verdicts = [&] {
+    std::vector<std::string> out;
+    for (const json& r : results_) out.push_back(r["result"].get<std::string>() + " | " + r["plus_result"].get<std::string>());
+    return out;
+  };
+  auto counts = [](const json& s) {
+    const json& e = s["expected_outputs"];
+    return std::vector<int64_t>{e["from_cache"], e["computed"], e["damaged"], e["not_cached"]};
+  };
+  json s = score(samples);
+  ASSERT_TRUE(s.contains("expected_outputs")) << s.dump();
+  EXPECT_EQ(counts(s), (std::vector<int64_t>{0, 8, 0, 0}));   // 4 problems x (base, plus)
+  const std::vector<std::string> first = verdicts();
+  EXPECT_EQ(s["verdicts"]["passed"], 2);
+  EXPECT_EQ(s["plus_verdicts"]["passed"], 2);
+  EXPECT_NE(first[2].find("input 0: wrong output"), std::string::npos) << first[2];
+  fs::path cache = s["expected_outputs"]["cache"].get<std::string>();
+  EXPECT_EQ(cache.parent_path(), dir_ / "cache");
+  auto read = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  };
+  auto tag = [&](const fs::path& p) {   // the entry's first character, after the header line
+    std::string data = read(p);
+    return data.substr(data.find('\n') + 1, 1);
+  };
+  EXPECT_EQ(tag(cache / "HumanEval_15.plus"), "L");   // computed by its checker
+  EXPECT_EQ(tag(cache / "HumanEval_15.base"), "E");
+  EXPECT_EQ(tag(cache / "HumanEval_2.base"), "E");
+
+  s = score(samples);   // everything from the cache: nothing computed
+  EXPECT_EQ(counts(s), (std::vector<int64_t>{8, 0, 0, 0}));
+  EXPECT_EQ(verdicts(), first);
+
+  // Damage two entries: one cut short, one with a changed byte (the length still right).
+  std::string cut = read(cache / "HumanEval_0.plus");
+  std::ofstream(cache / "HumanEval_0.plus", std::ios::binary) << cut.substr(0, cut.size() - 1);
+  std::string changed = read(cache / "HumanEval_2.base");
+  changed[changed.size() - 3] = changed[changed.size() - 3] == 'A' ? 'B' : 'A';
+  std::ofstream(cache / "HumanEval_2.base", std::ios::binary) << changed;
+  s = score(samples);
+  EXPECT_EQ(counts(s), (std::vector<int64_t>{6, 2, 2, 0}));
+  EXPECT_EQ(verdicts(), first);
+  s = score(samples);   // written again, whole
+  EXPECT_EQ(counts(s), (std::vector<int64_t>{8, 0, 0, 0}));
+
+  s = score(samples, {"--cache-dir", (dir_ / "cache").string(), "--no-expected-cache"});
+  EXPECT_FALSE(s.contains("expected_outputs"));
+  EXPECT_EQ(verdicts(), first);
 }
 
 TEST(EvalPlusProblems, BadLinesNameFileAndLine) {

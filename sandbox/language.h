@@ -68,10 +68,4 @@ Recipe program_recipe(const Program& program, const Config& config, double timeo
 // The wall clock the zygote gives a non-Python program: its steps' clocks plus a second.
 double recipe_wall_seconds(const Recipe& recipe);
 
-// The directory host-side caches live under (the C++ precompiled header's, HumanEval+'s expected
-// outputs): config.cache_dir, else the first of $MPT_EVAL_CACHE, $XDG_CACHE_HOME/mpt-eval,
-// ~/.cache/mpt-eval that the sandbox's uid can reach (every directory above it searchable by
-// others), else /var/tmp/mpt-eval-<uid>. (Defined in languages/cpp.cpp.)
-std::string cache_root(const Config& config);
-
 }  // namespace mpt::sandbox

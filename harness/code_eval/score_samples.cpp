@@ -14,6 +14,7 @@
 #include "common/paths.h"
 #include "common/progress.h"
 #include "harness/code_eval/surrogate_json.h"
+#include "sandbox/cache_root.h"
 #include "sandbox/language.h"
 #include "sandbox/pass_at_k.h"
 #include "sandbox/sandbox_pool.h"
@@ -156,33 +157,40 @@ std::vector<sandbox::Program> sample_programs(const Sample& s, const code::Assem
   return {program, plus};
 }
 
-// Runs every sample in the pool, feeding it all at once; results come back in input order, per
-// sample one result per program (sample_programs).
+// Runs every sample in the pool; results come back in input order, per sample one result per
+// program (sample_programs). Programs are assembled as the pool takes them, at most a few per
+// worker ahead: a HumanEval+ program carries its problem's expected outputs (up to 4 MiB), so
+// assembling every sample's programs up front would hold one copy per sample.
 std::vector<std::vector<ExecutionResult>> execute(sandbox::SandboxPool& pool, const std::vector<Sample>& samples,
                                                   const code::AssemblyOptions& assembly, sandbox::Checking checking,
                                                   const ExpectedOutputs& expected) {
   std::vector<std::vector<ExecutionResult>> results(samples.size());
   std::mutex mutex;
-  std::condition_variable all_done;
-  size_t finished = 0, total = 0;
-  std::vector<std::vector<sandbox::Program>> programs;
-  for (const Sample& s : samples) {
-    programs.push_back(sample_programs(s, assembly, checking, expected));
-    total += programs.back().size();
-  }
+  std::condition_variable changed;
+  size_t finished = 0, total = 0, in_flight = 0;
+  for (const Sample& s : samples) total += s.problem->format == code::ProblemFormat::EvalPlus ? 2 : 1;
+  const size_t ahead = 4 * static_cast<size_t>(std::max(pool.workers(), 1));
   Progress progress("executing", static_cast<int64_t>(total), "prog");
   for (size_t i = 0; i < samples.size(); ++i) {
-    results[i].resize(programs[i].size());
-    for (size_t j = 0; j < programs[i].size(); ++j)
-      pool.submit(std::move(programs[i][j]), [&, i, j](ExecutionResult r) {
+    std::vector<sandbox::Program> programs = sample_programs(samples[i], assembly, checking, expected);
+    results[i].resize(programs.size());
+    {
+      std::unique_lock lock(mutex);
+      changed.wait(lock, [&] { return in_flight < ahead; });
+      in_flight += programs.size();
+    }
+    for (size_t j = 0; j < programs.size(); ++j)
+      pool.submit(std::move(programs[j]), [&, i, j](ExecutionResult r) {
         std::lock_guard lock(mutex);
         results[i][j] = std::move(r);
         progress.advance();
-        if (++finished == total) all_done.notify_one();
+        --in_flight;
+        ++finished;
+        changed.notify_all();
       });
   }
   std::unique_lock lock(mutex);
-  all_done.wait(lock, [&] { return finished == total; });
+  changed.wait(lock, [&] { return finished == total; });
   progress.finish();
   return results;
 }

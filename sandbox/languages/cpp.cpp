@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "sandbox/cache_root.h"
 #include "sandbox/language.h"
 
 extern char** environ;
@@ -31,32 +32,6 @@ constexpr const char* kHeader =
     "#include <map>\n#include <algorithm>\n#include <iostream>\n";
 constexpr const char* kHeaderName = "mpt_std.h";
 
-// The sandbox's own uid must be able to reach the header to bind-mount it: every directory above
-// it must be searchable by others (a 0700 home is not).
-bool reachable_by_others(const fs::path& dir) {
-  for (fs::path p = fs::absolute(dir).parent_path(); !p.empty(); p = p.parent_path()) {
-    struct stat st {};
-    if (stat(p.c_str(), &st) == 0 && !(st.st_mode & S_IXOTH)) return false;
-    if (p == p.root_path()) break;
-  }
-  return true;
-}
-
-}  // namespace
-
-std::string cache_root(const Config& config) {
-  if (!config.cache_dir.empty()) return config.cache_dir;
-  std::vector<std::string> candidates;
-  if (const char* v = std::getenv("MPT_EVAL_CACHE"); v && *v) candidates.push_back(v);
-  if (const char* v = std::getenv("XDG_CACHE_HOME"); v && *v) candidates.push_back(std::string(v) + "/mpt-eval");
-  if (const char* v = std::getenv("HOME"); v && *v) candidates.push_back(std::string(v) + "/.cache/mpt-eval");
-  for (const std::string& c : candidates)
-    if (reachable_by_others(c)) return c;
-  // A directory of this user's own under /var/tmp (refused below if someone else made it).
-  return "/var/tmp/mpt-eval-" + std::to_string(getuid());
-}
-
-namespace {
 
 void require_own_directory(const fs::path& dir) {
   std::error_code ec;
@@ -104,7 +79,7 @@ std::string precompiled_header(const Config& config) {
     throw input_error("the C++ header cache cannot be under /tmp", absolute,
                       "a directory elsewhere (the sandbox mounts its own /tmp over the host's)", absolute);
   require_own_directory(dir.parent_path());
-  if (!reachable_by_others(dir))
+  if (!reachable_by_others(dir.string()))
     throw runtime_error("the C++ header cache is not reachable from the sandbox", dir.string(),
                         "directories searchable by others above it (see --cache-dir)", "a closed one");
   if (fs::exists(dir / (std::string(kHeaderName) + ".gch"), ec)) return dir.string();

@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kMagic = "mpt-eval evalplus expected v1";
+constexpr const char* kMagic = "mpt-eval evalplus expected v2";
 
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -51,7 +51,7 @@ std::string evalplus_expected_key(const std::string& dataset_path, const std::st
   if (ec || stat(real.c_str(), &st) != 0)
     throw runtime_error("cannot find the interpreter", interpreter, "an existing file", ec ? ec.message() : "stat failed");
   h.update(real.string() + "|" + std::to_string(st.st_size) + "|" + std::to_string(st.st_mtime) + "\n");
-  h.update("limit " + std::to_string(kEvalPlusExpectedLimitBytes) + "\n");
+  h.update("limit " + std::to_string(kEvalPlusExpectedLimitBytes) + " digest " + std::to_string(kEvalPlusDigestChars) + "\n");
   return h.hex_digest().substr(0, 32);
 }
 

@@ -1,10 +1,10 @@
 // The HumanEval+ expected-output cache: per dataset file, per problem and input set (base, plus),
 // the entry the expected-output program printed (evalplus_test.h: "E" + base64 of the plain-data
-// (outputs, times), or "L<bytes>" for outputs the checker computes itself). Files only: computing
+// (outputs, times, digests), or "L<bytes>" for outputs the checker computes itself). Files only: computing
 // the entries (in the sandbox) is the caller's.
 //
 //   <cache root>/evalplus-expected-<key>/<task_id, '/' as '_'>.<base|plus>   (directory 0700)
-//   file = "mpt-eval evalplus expected v1 <length> <sha256 hex>\n" + entry
+//   file = "mpt-eval evalplus expected v2 <length> <sha256 hex>\n" + entry
 //
 // key: sha256 of the dataset file's bytes, the interpreter (its real path, size and mtime), the
 // size limit and the format version: another dataset, interpreter or limit gets another directory.

@@ -18,12 +18,14 @@ def check(candidate):
     atol = _MPT_ATOL
     # The expected outputs and canonical times: from the cache (computed once per dataset by the
     # canonical solution in the sandbox; plain data, base64) where the harness gave them, else
-    # computed here, input by input.
+    # computed here, input by input. A long string output is cached as its SHA-256 and length
+    # (digests[i]; outputs[i] is None): a string equals only a string, so comparing digests
+    # decides `out == expected` exactly as comparing the strings would.
     _mpt_cached = None
     if _MPT_EXPECTED is not None:
-        import base64 as _mpt_base64
+        import base64 as _mpt_base64, hashlib as _mpt_hashlib
         _mpt_cached = _mpt_zygote.plain_decode(_mpt_base64.b64decode(_MPT_EXPECTED))
-        if not (type(_mpt_cached) is tuple and len(_mpt_cached) == 2 and
+        if not (type(_mpt_cached) is tuple and len(_mpt_cached) == 3 and
                 all(type(x) is list and len(x) == len(_mpt_inputs) for x in _mpt_cached)):
             raise RuntimeError('the cached expected outputs do not match the inputs')
     else:
@@ -98,7 +100,10 @@ def check(candidate):
         _mpt_pending = _mpt_call.pop('expected', None)
         if _mpt_pending is not None:
             _mpt_measured = _mpt_time.time()
-            _mpt_limit = max(4.0, 4.0 * (_mpt_call['seconds'] + _mpt_crossing(_mpt_pending[0])))
+            # A digested string crosses as a stand-in of its length (the crossing of a str costs
+            # by its length).
+            _mpt_value = _mpt_pending[0] if _mpt_pending[1] is None else '0' * _mpt_pending[1][1]
+            _mpt_limit = max(4.0, 4.0 * (_mpt_call['seconds'] + _mpt_crossing(_mpt_value)))
             _mpt_now = _mpt_time.time()
             _mpt_left = _mpt_call['start'] + _mpt_limit + (_mpt_now - _mpt_measured) - _mpt_now
             if _mpt_left > 0:
@@ -109,14 +114,19 @@ def check(candidate):
 
     _mpt_signal.signal(_mpt_signal.SIGALRM, _mpt_alarm)
     for _mpt_i, _mpt_input in enumerate(_mpt_inputs):
+        _mpt_digest = None
         if _mpt_cached is not None:
             _mpt_exp, _mpt_seconds = _mpt_cached[0][_mpt_i], _mpt_cached[1][_mpt_i]
+            _mpt_digest = _mpt_cached[2][_mpt_i]
+            if _mpt_digest is not None and not (type(_mpt_digest) is tuple and len(_mpt_digest) == 2 and
+                                                type(_mpt_digest[0]) is str and type(_mpt_digest[1]) is int):
+                raise RuntimeError('the cached digest of input %d is not (sha256, length)' % _mpt_i)
         else:
             _mpt_start = _mpt_time.time()
             _mpt_exp = _mpt_fn(*_mpt_copy.deepcopy(_mpt_input))
             _mpt_seconds = _mpt_time.time() - _mpt_start
         _mpt_call.clear()
-        _mpt_call.update(expected=(_mpt_exp,), seconds=_mpt_seconds, limit=max(4.0, 4.0 * _mpt_seconds),
+        _mpt_call.update(expected=(_mpt_exp, _mpt_digest), seconds=_mpt_seconds, limit=max(4.0, 4.0 * _mpt_seconds),
                          start=_mpt_time.time())
         _mpt_signal.setitimer(_mpt_signal.ITIMER_REAL, _mpt_call['limit'])
         try:
@@ -128,7 +138,12 @@ def check(candidate):
         if _MPT_ENTRY == 'find_zero':
             assert abs(_mpt_poly(*_mpt_input, _mpt_out)) <= atol, 'input %d: not a zero' % _mpt_i
             continue
-        _mpt_exact = _mpt_out == _mpt_exp
+        if _mpt_digest is not None:
+            _mpt_exact = (type(_mpt_out) is str and len(_mpt_out) == _mpt_digest[1] and
+                          _mpt_hashlib.sha256(_mpt_out.encode('utf-8', 'surrogatepass')).hexdigest() == _mpt_digest[0])
+            _mpt_exp = ''   # a str: what follows needs only its type
+        else:
+            _mpt_exact = _mpt_out == _mpt_exp
         if atol == 0 and _mpt_is_floats(_mpt_exp):
             atol = 1e-6
         if not _mpt_exact and atol != 0:
@@ -149,18 +164,26 @@ def check(candidate):
 // The expected-output program's test (run in-process: solution = prompt + canonical solution, so
 // `candidate` is the canonical function): every output and its time, as get_groundtruth and the
 // checker compute them, then one line on stdout: "E" + base64 of the plain-data encoding of
-// (outputs, times), strict (exact types only, so that the checker's type comparisons see what the
-// canonical solution returned), or "L<bytes>" when that would exceed _MPT_LIMIT bytes or the
-// outputs are not plain data of exact types (-1): then the checker computes them itself.
+// (outputs, times, digests), strict (exact types only, so that the checker's type comparisons see
+// what the canonical solution returned), or "L<bytes>" when that would exceed _MPT_LIMIT bytes or
+// the outputs are not plain data of exact types (-1): then the checker computes them itself. A str
+// output longer than _MPT_DIGEST_CHARS is replaced by None and its digest (sha256 hex of its UTF-8,
+// surrogates passed, and its length) goes to digests[i]; other digests are None.
 constexpr const char* kExpected = R"(
 def check(candidate):
-    import base64 as _mpt_base64, copy as _mpt_copy, json as _mpt_json, sys as _mpt_sys, time as _mpt_time
+    import base64 as _mpt_base64, copy as _mpt_copy, hashlib as _mpt_hashlib, json as _mpt_json
+    import sys as _mpt_sys, time as _mpt_time
     import __main__ as _mpt_zygote
-    _mpt_outputs, _mpt_times, _mpt_size = [], [], 0
+    _mpt_outputs, _mpt_times, _mpt_digests, _mpt_size = [], [], [], 0
     for _mpt_input in _mpt_json.loads(_MPT_INPUTS):
         _mpt_start = _mpt_time.time()
         _mpt_exp = candidate(*_mpt_copy.deepcopy(_mpt_input))
         _mpt_times.append(_mpt_time.time() - _mpt_start)
+        _mpt_digest = None
+        if type(_mpt_exp) is str and len(_mpt_exp) > _MPT_DIGEST_CHARS:
+            _mpt_digest = (_mpt_hashlib.sha256(_mpt_exp.encode('utf-8', 'surrogatepass')).hexdigest(), len(_mpt_exp))
+            _mpt_exp = None
+        _mpt_digests.append(_mpt_digest)
         try:
             _mpt_size += len(_mpt_zygote.plain_encode(_mpt_exp, True))
         except Exception:
@@ -170,7 +193,7 @@ def check(candidate):
             _mpt_sys.stdout.write('L%d\n' % _mpt_size)
             return
         _mpt_outputs.append(_mpt_exp)
-    _mpt_body = _mpt_zygote.plain_encode((_mpt_outputs, _mpt_times), True)
+    _mpt_body = _mpt_zygote.plain_encode((_mpt_outputs, _mpt_times, _mpt_digests), True)
     _mpt_sys.stdout.write('E' + _mpt_base64.b64encode(_mpt_body).decode('ascii') + '\n')
 )";
 
@@ -206,6 +229,7 @@ std::string evalplus_expected_test(const CodeProblem& p, bool plus) {
   require_evalplus(p);
   std::string out = "_MPT_INPUTS = " + python_string_literal(plus ? p.plus_inputs_json : p.base_inputs_json) + "\n";
   out += "_MPT_LIMIT = " + std::to_string(kEvalPlusExpectedLimitBytes) + "\n";
+  out += "_MPT_DIGEST_CHARS = " + std::to_string(kEvalPlusDigestChars) + "\n";
   return out + kExpected;
 }
 

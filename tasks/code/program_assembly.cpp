@@ -70,7 +70,9 @@ std::string io_cases_test(const CodeProblem& problem) {
 AssembledProgram assemble_program(const CodeProblem& problem, const std::string& completion,
                                   const AssemblyOptions& options) {
   TestStyle style = options.tests;
-  if (style == TestStyle::Auto) style = problem.test.empty() ? TestStyle::IoCases : TestStyle::Check;
+  // HumanEval+'s own `test` is never run (its check is evalplus_check's), so it may be empty.
+  if (style == TestStyle::Auto)
+    style = problem.test.empty() && problem.format != ProblemFormat::EvalPlus ? TestStyle::IoCases : TestStyle::Check;
   AssembledProgram p;
   p.entry_point = problem.entry_point;
   if (problem.language != "python") {

@@ -120,12 +120,12 @@ TEST_F(ScoreSamplesEvalPlus, EachInputHasEvalPlusTimeLimit) {
 
 // The expected outputs come from a cache computed once per dataset file (in the sandbox): written on
 // the first run, read on the next without computing anything, a damaged entry detected and computed
-// again; the verdicts are the same with and without it. HumanEval/15's plus outputs (147 MB) are
-// too large to cache: its entry says so and its checker computes them (a wrong completion there,
-// failing on the first input, keeps the test short).
+// again; the verdicts are the same with and without it. HumanEval/130's plus outputs (90 MB of
+// numbers) are too large to cache: its entry says so and its checker computes them (a wrong
+// completion there, failing on the first input, keeps the test short).
 TEST_F(ScoreSamplesEvalPlus, ExpectedOutputsAreCachedPerDatasetFile) {
   const std::vector<std::pair<std::string, std::string>> samples = {
-      {"HumanEval/0", ""}, {"HumanEval/2", ""}, {"HumanEval/15", "    return ''\n"}, {"HumanEval/4", "    return 0.0\n"}};
+      {"HumanEval/0", ""}, {"HumanEval/2", ""}, {"HumanEval/130", "    return []\n"}, {"HumanEval/4", "    return 0.0\n"}};
   auto verdicts = [&] {
     std::vector<std::string> out;
     for (const json& r : results_) out.push_back(r["result"].get<std::string>() + " | " + r["plus_result"].get<std::string>());
@@ -152,8 +152,8 @@ TEST_F(ScoreSamplesEvalPlus, ExpectedOutputsAreCachedPerDatasetFile) {
     std::string data = read(p);
     return data.substr(data.find('\n') + 1, 1);
   };
-  EXPECT_EQ(tag(cache / "HumanEval_15.plus"), "L");   // computed by its checker
-  EXPECT_EQ(tag(cache / "HumanEval_15.base"), "E");
+  EXPECT_EQ(tag(cache / "HumanEval_130.plus"), "L");   // computed by its checker
+  EXPECT_EQ(tag(cache / "HumanEval_130.base"), "E");
   EXPECT_EQ(tag(cache / "HumanEval_2.base"), "E");
 
   s = score(samples);   // everything from the cache: nothing computed
@@ -175,6 +175,83 @@ TEST_F(ScoreSamplesEvalPlus, ExpectedOutputsAreCachedPerDatasetFile) {
   s = score(samples, {"--cache-dir", (dir_ / "cache").string(), "--no-expected-cache"});
   EXPECT_FALSE(s.contains("expected_outputs"));
   EXPECT_EQ(verdicts(), first);
+}
+
+// A string output longer than kEvalPlusDigestChars is cached as its SHA-256 and length (HumanEval/15's
+// plus outputs: 147 MB of strings). The digest decides `out == expected` exactly as the strings
+// would: the same string passes; one character changed, a list of the same characters and bytes
+// fail, with the result strings of a run without the cache, with atol 0 and with atol set (which
+// checks the type first). Two small problems of EvalPlus's format keep it short.
+TEST_F(ScoreSamplesEvalPlus, LongStringOutputsAreCachedAsDigests) {
+  fs::path problems = dir_ / "long.jsonl";
+  {
+    std::ofstream out(problems);
+    for (const char* atol : {"0", "1e-06"}) {
+      out << json({{"task_id", std::string("Long/") + atol},
+                   {"prompt", "def long_text(n, c):\n    \"\"\"c repeated n times\"\"\"\n"},
+                   {"canonical_solution", "    return c * n\n"},
+                   {"entry_point", "long_text"},
+                   {"test", ""},
+                   {"base_input", json::array({json::array({3, "a"})})},
+                   {"plus_input", json::array({json::array({2, "b"}), json::array({40000, "ab"}),
+                                               json::array({70000, "\u00e9"})})},
+                   {"atol", std::stod(atol)}})
+                 .dump()
+          << "\n";
+    }
+  }
+  const std::vector<std::string> completions = {
+      "    return c * n\n",
+      "    s = c * n\n    return s if len(s) < 1000 else s[:-1] + 'x'\n",   // same length, last character changed
+      "    return list(c * n)\n",
+      "    return (c * n).encode()\n"};
+  fs::path samples = dir_ / "long_samples.jsonl";
+  {
+    std::ofstream out(samples);
+    for (const char* id : {"Long/0", "Long/1e-06"})
+      for (const std::string& c : completions) out << json({{"task_id", id}, {"completion", c}}).dump() << "\n";
+  }
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {"score-samples", "-q", "--samples", samples.string(), "--problems",
+                                     problems.string(), "--cache-dir", (dir_ / "cache").string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    CommandResult r = run_mpt_eval(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::vector<std::string> verdicts;
+    std::ifstream in(samples.string() + "_results.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      json j = json::parse(line);
+      verdicts.push_back(j["result"].get<std::string>() + " | " + j["plus_result"].get<std::string>());
+    }
+    return std::make_pair(r.exit_code == 0 ? json::parse(r.out) : json::object(), verdicts);
+  };
+  auto [cold, with_cache] = run({});
+  ASSERT_EQ(with_cache.size(), 8u);
+  EXPECT_EQ(cold["expected_outputs"]["computed"], 4) << cold.dump();
+  EXPECT_EQ(cold["expected_outputs"]["not_cached"], 0) << cold.dump();
+  for (size_t i : {0, 4}) EXPECT_EQ(with_cache[i], "passed | passed");
+  for (size_t i = 0; i < 8; ++i) {
+    if (i % 4 == 0) continue;
+    const std::string& v = with_cache[i];
+    std::string base = v.substr(0, v.find(" | ")), plus = v.substr(v.find(" | ") + 3);
+    if (i % 4 == 1) {   // right on the short outputs, wrong on the first long one
+      EXPECT_EQ(base, "passed") << v;
+      EXPECT_NE(plus.find(i < 4 ? "input 1: wrong output" : "input 1: not close"), std::string::npos) << v;
+    } else {            // not a str: wrong from the first input on
+      EXPECT_NE(base.find(i < 4 ? "input 0: wrong output" : "input 0: type "), std::string::npos) << v;
+      EXPECT_NE(plus.find("input 0: "), std::string::npos) << v;
+    }
+  }
+  // The plus entry is small: the two long outputs are digests (80,000 and 70,000 characters).
+  std::string cache_dir = cold["expected_outputs"]["cache"].get<std::string>();
+  for (const char* name : {"Long_0.plus", "Long_1e-06.plus"}) {
+    EXPECT_LT(fs::file_size(fs::path(cache_dir) / name), 2000u) << name;
+  }
+  auto [warm, from_cache] = run({});
+  EXPECT_EQ(warm["expected_outputs"]["from_cache"], 4) << warm.dump();
+  EXPECT_EQ(from_cache, with_cache);
+  auto [none, without] = run({"--no-expected-cache"});
+  EXPECT_EQ(without, with_cache);
 }
 
 TEST(EvalPlusProblems, BadLinesNameFileAndLine) {

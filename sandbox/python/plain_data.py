@@ -11,10 +11,18 @@
 #           | 'f' 8 bytes (IEEE 754 binary64, big-endian)            float
 #           | 's' u32 n, n bytes (UTF-8, lone surrogates passed)     str
 #           | 'b' u32 n, n bytes                                     bytes
-#           | 'l' | 't' | 'e' | 'z'  u32 count, count values          list, tuple, set, frozenset
+#           | 'l' | 't' | 'e' | 'z'  u32 count, count elements        list, tuple, set, frozenset
 #           | 'd' u32 count, count (key, value) pairs                  dict
+#   element := value
+#           | 'A' u32 n, n x 8 bytes (IEEE 754 binary64, big-endian)   n floats in a row
+#           | 'Q' u32 n, n x 8 bytes (int64, big-endian)               n ints in a row
 #   frame  := u32 length, then one value
+# A run ('A', 'Q') stands for n elements of a list, tuple, set or frozenset (never a dict's, never a
+# value of its own): answers such as a list of a million numbers cross as one array instead of a
+# million tagged values, in C rather than a Python loop per element.
+import array as _array
 import struct as _struct
+import sys as _sys
 
 PLAIN_MAX_DEPTH = 100            # nesting deeper than this is refused (no recursion blow-up)
 PLAIN_MAX_FRAME = 256 << 20      # bytes in one frame
@@ -28,6 +36,8 @@ _U32 = _struct.Struct(">I")
 _F64 = _struct.Struct(">d")
 _SCALAR_TAGS = {type(None): b"N", bool: None, int: b"i", float: b"f", str: b"s", bytes: b"b"}
 _CONTAINER_TAGS = ((list, b"l"), (tuple, b"t"), (dict, b"d"), (set, b"e"), (frozenset, b"z"))
+_RUN_MIN = 8                     # shorter runs are written element by element
+_SWAP = _sys.byteorder == "little"
 
 
 def plain_encode(value, strict):
@@ -78,17 +88,42 @@ def _encode(v, out, strict, depth):
             for item in items:
                 _encode(item, out, strict, depth + 1)
             return
-        # Exact floats and ints inline, as _encode writes them (answers such as a list of a million
-        # numbers would otherwise spend most of their time in calls); anything else through _encode.
+        # Runs of exact floats and of exact ints as arrays; anything else through _encode.
+        run, run_type = [], None
         for item in items:
             ti = type(item)
-            if ti is float:
-                out += (b"f", _F64.pack(item))
-            elif ti is int:
-                body = item.to_bytes((item.bit_length() + 8) // 8, "big", signed=True)
-                out += (b"i", _U32.pack(len(body)), body)
+            if ti is float or ti is int:
+                if ti is not run_type:
+                    _encode_run(run, run_type, out)
+                    run, run_type = [], ti
+                run.append(item)
             else:
+                if run:
+                    _encode_run(run, run_type, out)
+                    run, run_type = [], None
                 _encode(item, out, strict, depth + 1)
+        _encode_run(run, run_type, out)
+
+
+def _encode_run(run, run_type, out):
+    """Exact floats or exact ints, in a row: one array, or (short, or ints beyond 64 bits) each
+    as _encode writes it."""
+    if len(run) >= _RUN_MIN:
+        try:
+            a = _array.array("d" if run_type is float else "q", run)
+        except OverflowError:
+            a = None
+        if a is not None:
+            if _SWAP:
+                a.byteswap()
+            out += (b"A" if run_type is float else b"Q", _U32.pack(len(run)), a.tobytes())
+            return
+    for item in run:
+        if run_type is float:
+            out += (b"f", _F64.pack(item))
+        else:
+            body = item.to_bytes((item.bit_length() + 8) // 8, "big", signed=True)
+            out += (b"i", _U32.pack(len(body)), body)
 
 
 def plain_decode(data):
@@ -136,10 +171,29 @@ def _decode(data, at, depth):
     append = items.append
     end = len(data)
     inline = depth + 1 <= PLAIN_MAX_DEPTH
-    for _ in range(n * 2 if tag == b"d" else n):
-        # Floats and ints inline with the same bounds checks as _decode; anything else through it.
+    runs = tag != b"d"
+    left = n * 2 if tag == b"d" else n
+    while left:
+        left -= 1
+        # Runs, floats and ints inline with the same bounds checks as _decode; anything else
+        # through it.
         kind = data[at] if inline and at < end else None
-        if kind == 0x66 and at + 9 <= end:              # 'f'
+        if (kind == 0x41 or kind == 0x51) and runs:     # 'A', 'Q': a run of count elements
+            if at + 5 > end:
+                raise PlainDataError("the data ends inside a value")
+            count = _U32.unpack_from(data, at + 1)[0]
+            if count == 0 or count - 1 > left:
+                raise PlainDataError("a run of %d elements where %d are left" % (count, left + 1))
+            if count * 8 > end - at - 5:
+                raise PlainDataError("the data ends inside a value")
+            a = _array.array("d" if kind == 0x41 else "q")
+            a.frombytes(data[at + 5:at + 5 + count * 8])
+            if _SWAP:
+                a.byteswap()
+            items.extend(a.tolist())
+            at += 5 + count * 8
+            left -= count - 1
+        elif kind == 0x66 and at + 9 <= end:              # 'f'
             append(_F64.unpack_from(data, at + 1)[0])
             at += 9
         elif kind == 0x69 and at + 5 <= end:            # 'i'

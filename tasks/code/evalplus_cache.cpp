@@ -19,7 +19,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kMagic = "mpt-eval evalplus expected v2";
+constexpr const char* kMagic = "mpt-eval evalplus expected v3";
 
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

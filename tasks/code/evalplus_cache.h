@@ -4,7 +4,7 @@
 // the entries (in the sandbox) is the caller's.
 //
 //   <cache root>/evalplus-expected-<key>/<task_id, '/' as '_'>.<base|plus>   (directory 0700)
-//   file = "mpt-eval evalplus expected v2 <length> <sha256 hex>\n" + entry
+//   file = "mpt-eval evalplus expected v3 <length> <sha256 hex>\n" + entry
 //
 // key: sha256 of the dataset file's bytes, the interpreter (its real path, size and mtime), the
 // size limit and the format version: another dataset, interpreter or limit gets another directory.

@@ -4,6 +4,7 @@
 #include <linux/mount.h>
 #include <linux/seccomp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
@@ -90,49 +91,29 @@ void setup_fds(const ChildPlan& plan) {
     if ((moved[i] = fcntl(plan.stdio[i], F_DUPFD_CLOEXEC, 10)) < 0) fail(plan, kPhaseFds);
   for (int i = 0; i < 3; ++i)
     if (dup2(moved[i], i) != i) fail(plan, kPhaseFds);
-  // Keep only 0-2 and the error pipe (closed by exec through O_CLOEXEC).
-  int err = plan.error_fd;
-  if (err > 3 && syscall(SYS_close_range, 3, err - 1, 0) != 0) fail(plan, kPhaseFds);
-  if (syscall(SYS_close_range, err + 1, ~0U, 0) != 0) fail(plan, kPhaseFds);
+  // Everything but 0-2 closes at exec: the error pipe and Boost.Process's must stay open until then.
+  if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) fail(plan, kPhaseFds);
 }
 
-}  // namespace
-
-const char* child_phase_name(int32_t phase) {
-  switch (phase) {
-    case kPhaseRelease: return "wait for the uid/gid maps";
-    case kPhaseParentDeath: return "set the parent-death signal";
-    case kPhaseSession: return "start a new session";
-    case kPhaseIds: return "become root of the user namespace";
-    case kPhaseHostname: return "set the hostname";
-    case kPhasePrivate: return "make the mounts private";
-    case kPhaseStage: return "mount the new root's tmpfs";
-    case kPhasePivot: return "pivot into the new root";
-    case kPhaseRootReadOnly: return "make the new root read-only";
-    case kPhaseFds: return "set up file descriptors";
-    case kPhaseLimits: return "set resource limits";
-    case kPhaseNoNewPrivs: return "set no_new_privs";
-    case kPhaseSeccomp: return "load the seccomp filter";
-    case kPhaseExec: return "execute the interpreter";
-    default: return "build the root file system";
-  }
-}
-
-void run_sandbox_child(const ChildPlan& plan) {
+// The zygote's part: everything up to its exec. Returns ready for exec, or exits with status 127.
+void prepare_zygote(const ChildPlan& plan) {
+  // The starter releases it within moments, or kills it; a starter killed in between must not leave
+  // it (and the harness, waiting for its exec) hanging.
   char go = 0;
-  if (read(plan.release_fd, &go, 1) != 1) fail(plan, kPhaseRelease);  // EOF: the parent is gone
+  pollfd release{plan.release_fd, POLLIN, 0};
+  if (poll(&release, 1, 120 * 1000) != 1 || read(plan.release_fd, &go, 1) != 1) fail(plan, kPhaseRelease);
   if (setsid() < 0) fail(plan, kPhaseSession);
   if (plan.isolate) {
     // Become the namespace's root (host_id_base on the host) so that files it creates have an owner.
-    // Raw system calls: libc's set*id wrappers synchronise every thread of the (multi-threaded)
-    // parent through locks that another thread may have held at clone time.
+    // Raw system calls: libc's set*id wrappers synchronise every thread of the process through
+    // locks that were copied from the multi-threaded harness in whatever state they were in.
     if (syscall(SYS_setgroups, 0, nullptr) != 0 || syscall(SYS_setresgid, 0, 0, 0) != 0 ||
         syscall(SYS_setresuid, 0, 0, 0) != 0)
       fail(plan, kPhaseIds);
   }
-  // Die with the harness (the thread that cloned us owns this sandbox for its whole life). Set after
-  // the id change, which clears it. The parent keeps the release pipe open while it lives: a hang-up
-  // now means it died before the signal was armed.
+  // Die with the harness (the thread that forked the starter owns this sandbox for its whole life).
+  // Set after the id change, which clears it. The harness keeps the release pipe open while it
+  // lives: a hang-up now means it died before the signal was armed.
   pollfd alive{plan.release_fd, POLLIN, 0};
   if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || poll(&alive, 1, 0) != 0) fail(plan, kPhaseParentDeath);
   if (plan.isolate) {
@@ -144,8 +125,93 @@ void run_sandbox_child(const ChildPlan& plan) {
   if (setrlimit(RLIMIT_CORE, &no_core) != 0) fail(plan, kPhaseLimits);
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) fail(plan, kPhaseNoNewPrivs);
   if (plan.isolate && prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, plan.filter) != 0) fail(plan, kPhaseSeccomp);
-  execve(plan.path, plan.argv, plan.envp);
-  fail(plan, kPhaseExec);
+}
+
+// "/proc/<pid>/<name>" into `out` without allocating.
+void proc_path(char* out, pid_t pid, const char* name) {
+  char digits[16];
+  int n = 0;
+  for (unsigned v = static_cast<unsigned>(pid); n == 0 || v > 0; v /= 10) digits[n++] = static_cast<char>('0' + v % 10);
+  char* p = out;
+  for (const char* s = "/proc/"; *s;) *p++ = *s++;
+  while (n > 0) *p++ = digits[--n];
+  *p++ = '/';
+  while (*name) *p++ = *name++;
+  *p = 0;
+}
+
+bool write_id_map(pid_t pid, const char* name, const StarterPlan& plan) {
+  char path[64];
+  proc_path(path, pid, name);
+  int fd = open(path, O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  bool ok = write(fd, plan.id_map, plan.id_map_size) == static_cast<ssize_t>(plan.id_map_size);
+  int err = errno;
+  close(fd);
+  errno = err;
+  return ok;
+}
+
+}  // namespace
+
+const char* child_phase_name(int32_t phase) {
+  switch (phase) {
+    case kPhaseRelease: return "release the zygote after its uid/gid maps";
+    case kPhaseParentDeath: return "set the parent-death signal";
+    case kPhaseSession: return "start a new session";
+    case kPhaseIds: return "become root of the user namespace";
+    case kPhaseClone: return "clone the zygote into new namespaces";
+    case kPhaseReport: return "report the zygote's pid";
+    case kPhaseIdMaps: return "write the zygote's uid/gid maps";
+    case kPhaseHostname: return "set the hostname";
+    case kPhasePrivate: return "make the mounts private";
+    case kPhaseStage: return "mount the new root's tmpfs";
+    case kPhasePivot: return "pivot into the new root";
+    case kPhaseRootReadOnly: return "make the new root read-only";
+    case kPhaseFds: return "set up file descriptors";
+    case kPhaseLimits: return "set resource limits";
+    case kPhaseNoNewPrivs: return "set no_new_privs";
+    case kPhaseSeccomp: return "load the seccomp filter";
+    default: return "build the root file system";
+  }
+}
+
+int start_zygote(const StarterPlan& plan) {
+  int32_t step = 0;
+  pid_t zygote = -1;
+  // Die with the harness thread that forked us; a changed parent means it died before that. Out of
+  // the harness's session: a terminal's ^C is the harness's to handle.
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != plan.harness) {
+    step = kPhaseParentDeath;
+  } else if (setsid() < 0) {
+    step = kPhaseSession;
+  } else {
+    // A raw clone without a new stack behaves like fork(): the zygote continues below, as a child of
+    // the harness (CLONE_PARENT), whose exit signal it inherits from the starter (SIGCHLD).
+    long pid = syscall(SYS_clone, plan.clone_flags | CLONE_PARENT, nullptr, nullptr, nullptr, nullptr);
+    if (pid == 0) {
+      close(plan.release_w);  // the harness's alone: its hang-up is the harness's death
+      prepare_zygote(plan.child);
+      return 0;
+    }
+    zygote = static_cast<pid_t>(pid);
+    // The pid first: whatever happens next, the harness reaps the zygote.
+    if (pid < 0)
+      step = kPhaseClone;
+    else if (write(plan.pid_fd, &zygote, sizeof zygote) != sizeof zygote)
+      step = kPhaseReport;
+    else if (plan.id_map && (!write_id_map(zygote, "uid_map", plan) || !write_id_map(zygote, "gid_map", plan)))
+      step = kPhaseIdMaps;
+    else if (write(plan.release_w, "g", 1) != 1)
+      step = kPhaseRelease;
+    else
+      _exit(0);
+  }
+  ChildFailure f{step, errno};
+  if (zygote > 0) kill(zygote, SIGKILL);
+  (void)!write(plan.child.error_fd, &f, sizeof f);
+  errno = f.error;
+  return -1;
 }
 
 }  // namespace mpt::sandbox

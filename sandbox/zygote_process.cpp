@@ -13,6 +13,13 @@
 #include <cstring>
 #include <vector>
 
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/env.hpp>
+#include <boost/process/environment.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
+
 #include "common/error.h"
 #include "common/log.h"
 #include "sandbox/sandbox_child.h"
@@ -20,6 +27,8 @@
 
 namespace mpt::sandbox {
 namespace {
+
+namespace bp = boost::process;
 
 constexpr auto kStartTimeout = std::chrono::seconds(120);  // preloading under heavy load can be slow
 constexpr auto kGrace = std::chrono::seconds(30);          // zygote overhead beyond a program's timeout
@@ -46,14 +55,25 @@ Pipe make_pipe() {
   return {fds[0], fds[1]};
 }
 
-void write_proc_file(pid_t pid, const char* name, const std::string& content) {
-  std::string path = "/proc/" + std::to_string(pid) + "/" + name;
-  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
-  bool ok = fd >= 0 && write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-  int err = errno;
-  if (fd >= 0) close(fd);
-  if (!ok) throw runtime_error("cannot start the sandbox", path, "a writable id map", std::strerror(err));
-}
+// In the process Boost.Process forked (the starter): start_zygote returns there only in the zygote,
+// which Boost.Process then execs. A starter that could not start it has written a ChildFailure and
+// fails Boost.Process's start too; the parent then reaps it.
+struct ZygoteStarter : bp::extend::handler {
+  explicit ZygoteStarter(const StarterPlan* p) : plan(p) {}
+  const StarterPlan* plan;
+  template <class Executor>
+  void on_exec_setup(Executor& exec) const {
+    if (start_zygote(*plan) == 0) return;
+    exec.set_error(std::error_code(errno, std::system_category()), "");
+    _exit(EXIT_FAILURE);
+  }
+  template <class Executor>
+  void on_error(Executor& exec, const std::error_code&) const {
+    if (exec.pid > 0)
+      while (waitpid(exec.pid, nullptr, 0) < 0 && errno == EINTR) {
+      }
+  }
+};
 
 // "0 <base> 1\n1000 <base+1> 1\n": the zygote is root of its namespace only; programs are 1000.
 std::string id_map(uint32_t base) {
@@ -79,64 +99,59 @@ ZygoteProcess::ZygoteProcess(const SandboxSetup& setup, int worker_index) : setu
     zs.unsafe_workdir = dir;
     zs.uid = zs.gid = 65534;  // used only when the harness runs as root: programs then run as nobody
   }
-  std::vector<std::string> args = {cfg.interpreter, "-I", "-S", "-B", "-c", zygote_source(), encode_zygote_config(cfg, zs)};
-  std::vector<char*> argv;
-  for (std::string& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::string env_path = "PATH=/usr/bin:/bin", env_lang = "LANG=C.UTF-8";
-  char* envp[] = {env_path.data(), env_lang.data(), nullptr};
+  bp::environment environment;
+  environment["PATH"] = "/usr/bin:/bin";
+  environment["LANG"] = "C.UTF-8";
+  const std::string map = isolate ? id_map(cfg.host_id_base) : "";
 
-  Pipe req = make_pipe(), resp = make_pipe(), err = make_pipe(), release = make_pipe(), failure = make_pipe();
-  ChildPlan plan;
-  plan.isolate = isolate;
-  plan.release_fd = release.r;
-  plan.error_fd = failure.w;
+  Pipe req = make_pipe(), resp = make_pipe(), err = make_pipe(), release = make_pipe(), failure = make_pipe(),
+       report = make_pipe();
+  StarterPlan plan;
+  plan.harness = getpid();
+  plan.pid_fd = report.w;
+  plan.release_w = release.w;
+  ChildPlan& child = plan.child;
+  child.isolate = isolate;
+  child.release_fd = release.r;
+  child.error_fd = failure.w;
   if (isolate) {
-    plan.steps = setup.root()->steps().data();
-    plan.step_count = setup.root()->steps().size();
-    plan.stage = setup.root()->stage().c_str();
-    plan.hostname = "mpt-sandbox";
-    plan.filter = setup.zygote_filter();
+    plan.clone_flags = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
+    plan.id_map = map.c_str();
+    plan.id_map_size = map.size();
+    child.steps = setup.root()->steps().data();
+    child.step_count = setup.root()->steps().size();
+    child.stage = setup.root()->stage().c_str();
+    child.hostname = "mpt-sandbox";
+    child.filter = setup.zygote_filter();
   }
-  plan.stdio[0] = req.r;
-  plan.stdio[1] = resp.w;
-  plan.stdio[2] = err.w;
-  plan.path = cfg.interpreter.c_str();
-  plan.argv = argv.data();
-  plan.envp = envp;
+  child.stdio[0] = req.r;
+  child.stdio[1] = resp.w;
+  child.stdio[2] = err.w;
 
-  unsigned long flags = CLONE_PIDFD | SIGCHLD;
-  if (isolate) flags |= CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
-  int pidfd = -1;
-  // A raw clone without a new stack behaves like fork(); the child only runs async-signal-safe code.
-  long pid = syscall(SYS_clone, flags, nullptr, &pidfd, nullptr, nullptr);
-  if (pid == 0) run_sandbox_child(plan);
-  int clone_errno = errno;
-  for (int* fd : {&req.r, &resp.w, &err.w, &release.r, &failure.w}) close_fd(*fd);
+  // Returns once the zygote has exec'd the interpreter, or failed; the starter exits at once.
+  std::error_code start_error;
+  {
+    bp::child starter(bp::exe = cfg.interpreter,
+                      bp::args = std::vector<std::string>{"-I", "-S", "-B", "-c", zygote_source(),
+                                                          encode_zygote_config(cfg, zs)},
+                      bp::env = environment, ZygoteStarter(&plan), start_error);
+    if (!start_error) starter.wait(start_error);
+  }
+  for (int* fd : {&req.r, &resp.w, &err.w, &release.r, &failure.w, &report.w}) close_fd(*fd);
   request_fd_ = req.w;
   response_fd_ = resp.r;
   stderr_fd_ = err.r;
-  if (pid < 0) {
-    for (int* fd : {&request_fd_, &response_fd_, &stderr_fd_, &release.w, &failure.r}) close_fd(*fd);
-    throw runtime_error("cannot start the sandbox", "clone", "a new process with fresh namespaces", std::strerror(clone_errno));
+  // The zygote is this process's child (CLONE_PARENT): its pid, once reported, is safe to use until
+  // it is reaped here.
+  pid_t zygote = -1;
+  if (read(report.r, &zygote, sizeof zygote) == static_cast<ssize_t>(sizeof zygote) && zygote > 0) {
+    pid_ = zygote;
+    pidfd_ = static_cast<int>(syscall(SYS_pidfd_open, zygote, 0));
   }
-  pid_ = static_cast<pid_t>(pid);
-  pidfd_ = pidfd;
+  close_fd(report.r);
   try {
-    if (isolate) {
-      write_proc_file(pid_, "uid_map", id_map(cfg.host_id_base));
-      write_proc_file(pid_, "gid_map", id_map(cfg.host_id_base));
-    }
-    if (setup.cgroup()) {
-      std::string why;
-      cgroup_ = setup.cgroup()->add_worker(worker_index, pid_, cfg.limits.memory_bytes + (256ull << 20),
-                                           cfg.limits.processes + 16, why);
-      if (cgroup_.empty()) MPT_LOG(Warn, "sandbox worker {} runs without cgroup limits: {}", worker_index, why);
-    }
-    if (write(release.w, "g", 1) != 1) throw runtime_error("cannot start the sandbox", "release", "", std::strerror(errno));
-    alive_fd_ = release.w;  // held open while this object lives: the child checks it after arming PDEATHSIG
-    release.w = -1;
-    // The failure pipe closes at exec (O_CLOEXEC); a ChildFailure arrives instead when a step failed.
+    // The failure pipe closed at exec (O_CLOEXEC); a ChildFailure is there instead when a step of the
+    // starter or of the zygote's set-up failed.
     ChildFailure f{};
     pollfd p{failure.r, POLLIN, 0};
     if (poll(&p, 1, static_cast<int>(std::chrono::milliseconds(kStartTimeout).count())) <= 0)
@@ -147,12 +162,31 @@ ZygoteProcess::ZygoteProcess(const SandboxSetup& setup, int worker_index) : setu
       throw runtime_error("cannot start the sandbox", step, "success", std::strerror(f.error));
     }
     close_fd(failure.r);
+    if (start_error)  // nothing in the failure pipe: the exec itself failed
+      throw runtime_error("cannot start the sandbox", "execute " + cfg.interpreter, "success", start_error.message());
+    if (pid_ < 0) throw runtime_error("cannot start the sandbox", "starter", "the zygote's pid", "no report");
+    if (pidfd_ < 0) throw runtime_error("cannot start the sandbox", "pidfd_open", "a pidfd", std::strerror(errno));
+    alive_fd_ = release.w;  // held open while this object lives: the child checks it after arming PDEATHSIG
+    release.w = -1;
+    if (setup.cgroup()) {
+      // After its exec, before its first program: every program it starts is in the group.
+      std::string why;
+      cgroup_ = setup.cgroup()->add_worker(worker_index, pid_, cfg.limits.memory_bytes + (256ull << 20),
+                                           cfg.limits.processes + 16, why);
+      if (cgroup_.empty()) MPT_LOG(Warn, "sandbox worker {} runs without cgroup limits: {}", worker_index, why);
+    }
     std::string body, error;
     if (!read_frame(response_fd_, body, Clock::now() + kStartTimeout, error))
       throw runtime_error("cannot start the sandbox", "zygote", "a ready message", error + stderr_tail());
   } catch (...) {
     close_fd(release.w);
     close_fd(failure.r);
+    if (pid_ > 0 && pidfd_ < 0) {  // reported but no pidfd: reap it by its pid, which is still ours
+      kill(pid_, SIGKILL);
+      while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
+      }
+      pid_ = -1;
+    }
     kill_and_reap();
     throw;
   }

@@ -181,12 +181,6 @@ ZygoteProcess::ZygoteProcess(const SandboxSetup& setup, int worker_index) : setu
   } catch (...) {
     close_fd(release.w);
     close_fd(failure.r);
-    if (pid_ > 0 && pidfd_ < 0) {  // reported but no pidfd: reap it by its pid, which is still ours
-      kill(pid_, SIGKILL);
-      while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
-      }
-      pid_ = -1;
-    }
     kill_and_reap();
     throw;
   }
@@ -226,7 +220,7 @@ ZygoteResponse ZygoteProcess::run(const Program& program, int64_t seq) {
 
 void ZygoteProcess::kill_and_reap() {
   if (pid_ > 0) {
-    syscall(SYS_pidfd_send_signal, pidfd_, SIGKILL, nullptr, 0);  // pid 1 of its namespace: all goes
+    kill(pid_, SIGKILL);  // pid 1 of its namespace: all goes (our unreaped child: the pid is its own)
     while (waitpid(pid_, nullptr, 0) < 0 && errno == EINTR) {
     }
     pid_ = -1;

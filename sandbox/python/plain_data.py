@@ -126,6 +126,14 @@ def _encode_run(run, run_type, out):
             out += (b"i", _U32.pack(len(body)), body)
 
 
+def plain_str_digest(s):
+    """(SHA-256 hex of the UTF-8 of `s`, lone surrogates passed, its length): what stands for a long
+    string where only its equality matters (HumanEval+'s cached expected outputs), computed alike by
+    the program that caches it and the checker that compares with it."""
+    import hashlib
+    return (hashlib.sha256(s.encode("utf-8", "surrogatepass")).hexdigest(), len(s))
+
+
 def plain_decode(data):
     """The value a frame body holds; PlainDataError for anything malformed or left over."""
     value, end = _decode(data, 0, 0)

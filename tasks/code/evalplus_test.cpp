@@ -23,7 +23,7 @@ def check(candidate):
     # decides `out == expected` exactly as comparing the strings would.
     _mpt_cached = None
     if _MPT_EXPECTED is not None:
-        import base64 as _mpt_base64, hashlib as _mpt_hashlib
+        import base64 as _mpt_base64
         _mpt_cached = _mpt_zygote.plain_decode(_mpt_base64.b64decode(_MPT_EXPECTED))
         if not (type(_mpt_cached) is tuple and len(_mpt_cached) == 3 and
                 all(type(x) is list and len(x) == len(_mpt_inputs) for x in _mpt_cached)):
@@ -140,7 +140,7 @@ def check(candidate):
             continue
         if _mpt_digest is not None:
             _mpt_exact = (type(_mpt_out) is str and len(_mpt_out) == _mpt_digest[1] and
-                          _mpt_hashlib.sha256(_mpt_out.encode('utf-8', 'surrogatepass')).hexdigest() == _mpt_digest[0])
+                          _mpt_zygote.plain_str_digest(_mpt_out) == _mpt_digest)
             _mpt_exp = ''   # a str: what follows needs only its type
         else:
             _mpt_exact = _mpt_out == _mpt_exp
@@ -171,7 +171,7 @@ def check(candidate):
 // surrogates passed, and its length) goes to digests[i]; other digests are None.
 constexpr const char* kExpected = R"(
 def check(candidate):
-    import base64 as _mpt_base64, copy as _mpt_copy, hashlib as _mpt_hashlib, json as _mpt_json
+    import base64 as _mpt_base64, copy as _mpt_copy, json as _mpt_json
     import sys as _mpt_sys, time as _mpt_time
     import __main__ as _mpt_zygote
     _mpt_outputs, _mpt_times, _mpt_digests, _mpt_size = [], [], [], 0
@@ -181,7 +181,7 @@ def check(candidate):
         _mpt_times.append(_mpt_time.time() - _mpt_start)
         _mpt_digest = None
         if type(_mpt_exp) is str and len(_mpt_exp) > _MPT_DIGEST_CHARS:
-            _mpt_digest = (_mpt_hashlib.sha256(_mpt_exp.encode('utf-8', 'surrogatepass')).hexdigest(), len(_mpt_exp))
+            _mpt_digest = _mpt_zygote.plain_str_digest(_mpt_exp)
             _mpt_exp = None
         _mpt_digests.append(_mpt_digest)
         try:

@@ -21,8 +21,7 @@
 // SHA-256 and length (HumanEval/15's plus outputs, 147 MB of strings, become 541 KB), compared as
 // digests (exact: a string equals only a string). Larger sets (HumanEval/100's and 130's plus
 // outputs, 8 and 90 MB of numbers) are computed by the checker in each program, input by input, as
-// without the cache. The
-// canonical time t[i] includes sending its answer across the process boundary as plain data (the
+// without the cache. The canonical time t[i] includes sending its answer across the process boundary as plain data (the
 // candidate's answer must cross it too; measured only when a call reaches max(4 s, 4 t)).
 #pragma once
 
